@@ -1,0 +1,41 @@
+{{ config(unique_key='message_id') }}
+
+with
+
+source as (
+    select * from {{ source('platform', 'chat_messages') }}
+    where {{ export_day_window() }}
+),
+
+deduplicated as (
+    -- exact duplicates and re-exports: the first export of a key is the one kept
+    select * from source
+    qualify row_number() over (partition by message_id order by _export_date, _source_file, _line_number) = 1
+),
+
+companies as (
+    select company_id, timezone from {{ ref('stg_platform__companies') }}
+),
+
+renamed as (
+    select
+        events.message_id,
+        events.chat_id,
+        events.company_id,
+        events.chat_config_id,
+        lower(trim(events.messenger)) as messenger,
+        lower(trim(events.sender_type)) as sender_type,
+        events.operator_id,
+        events.bot_id,
+        events.is_first_bot_message,
+        events.is_proactive,
+        events.text_length,
+        events.sent_at,
+        {{ local_date('events.sent_at', 'companies.timezone') }} as local_date,
+        events._export_date as export_date
+    from deduplicated as events
+    left join companies on events.company_id = companies.company_id
+)
+
+select * from renamed as batch
+where {{ not_seen_before('message_id') }}

@@ -1,0 +1,39 @@
+{{ config(unique_key='message_id') }}
+
+with
+
+source as (
+    select * from {{ source('platform', 'notifications') }}
+    where {{ export_day_window() }}
+),
+
+deduplicated as (
+    -- exact duplicates and re-exports: the first export of a key is the one kept
+    select * from source
+    qualify row_number() over (partition by message_id order by _export_date, _source_file, _line_number) = 1
+),
+
+companies as (
+    select company_id, timezone from {{ ref('stg_platform__companies') }}
+),
+
+renamed as (
+    select
+        events.message_id,
+        events.company_id,
+        lower(trim(events.channel)) as channel,
+        events.template_id,
+        events.recipient_hash,
+        events.fallback_of,
+        events.is_optional,
+        events.scheduled_for,
+        coalesce(events.sms_segments, 1) as sms_segments,
+        events.created_at,
+        {{ local_date('events.created_at', 'companies.timezone') }} as local_date,
+        events._export_date as export_date
+    from deduplicated as events
+    left join companies on events.company_id = companies.company_id
+)
+
+select * from renamed as batch
+where {{ not_seen_before('message_id') }}

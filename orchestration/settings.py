@@ -1,0 +1,50 @@
+"""One place for every path the project reads: dbt, Dagster, the loader and Superset all use these."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _path(env_var: str, default: Path) -> Path:
+    value = os.environ.get(env_var)
+    return Path(value).resolve() if value else default
+
+
+DATA_DIR = _path("CPAAS_DATA_DIR", PROJECT_DIR / "data")
+# Landing folder of the platform's daily export (EXPORT_CONTRACT.md layout).
+LANDING_PATH = _path("LANDING_PATH", DATA_DIR / "landing")
+# The build warehouse: ingestion and dbt write here. dbt's profiles.yml reads the same variable.
+WAREHOUSE_PATH = _path("WAREHOUSE_PATH", DATA_DIR / "warehouse.duckdb")
+# The serving copy Superset reads: replaced atomically after each complete build.
+SERVING_WAREHOUSE_PATH = _path("SERVING_WAREHOUSE_PATH", DATA_DIR / "serving" / "warehouse.duckdb")
+# Rendered documents (invoice PDFs, monthly Excel reports).
+DOCUMENTS_PATH = _path("DOCUMENTS_PATH", DATA_DIR / "documents")
+DAGSTER_HOME = _path("DAGSTER_HOME", DATA_DIR / "dagster_home")
+SUPERSET_HOME = _path("SUPERSET_HOME", DATA_DIR / "superset_home")
+
+# DuckDB resources: sized for a 2-core machine; override for bigger hosts.
+DUCKDB_MEMORY_LIMIT = os.environ.get("DUCKDB_MEMORY_LIMIT", "6GB")
+DUCKDB_THREADS = int(os.environ.get("DUCKDB_THREADS", "2"))
+
+ENTITIES_REFERENCE = (
+    "companies",
+    "operators",
+    "chat_configs",
+    "bots",
+    "packages",
+    "tariffs",
+    "exchange_rates",
+)
+ENTITIES_EVENTS = (
+    "notifications",
+    "notification_events",
+    "chat_messages",
+    "widget_events",
+    "calls",
+    "bot_api_messages",
+    "balance_transactions",
+)
+ENTITIES = ENTITIES_REFERENCE + ENTITIES_EVENTS
