@@ -83,8 +83,7 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
         "message_id:str company_id:int bot_id:int is_billable:bool sent_at:timestamp"
     ),
     "balance_transactions": _fields(
-        "txn_id:str company_id:int kind:str amount:decimal currency:str package_id:int?"
-        " occurred_at:timestamp"
+        "txn_id:str company_id:int kind:str amount:decimal currency:str package_id:int? occurred_at:timestamp"
     ),
 }
 

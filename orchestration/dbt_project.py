@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
@@ -16,9 +19,31 @@ dbt_project = DbtProject(
     profiles_dir=settings.PROJECT_DIR,
     target=os.environ.get("DBT_TARGET", "duckdb"),
 )
-dbt_project.prepare_if_dev()
+# the dbt of this environment, also when the venv is not on PATH (dagster dev, CI)
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
-dbt_resource = DbtCliResource(project_dir=dbt_project, profiles_dir=str(settings.PROJECT_DIR))
+# `dagster dev` re-parses on start; elsewhere (tests, CI, `make run`) parse once if no manifest exists yet.
+if dbt_project.preparer.using_dagster_dev() or not dbt_project.manifest_path.exists():
+    subprocess.run(
+        [
+            DBT_EXECUTABLE,
+            "--quiet",
+            "parse",
+            "--project-dir",
+            str(settings.PROJECT_DIR),
+            "--profiles-dir",
+            str(settings.PROJECT_DIR),
+            "--target-path",
+            str(dbt_project.target_path),
+        ],
+        check=True,
+    )
+
+dbt_resource = DbtCliResource(
+    project_dir=dbt_project,
+    profiles_dir=str(settings.PROJECT_DIR),
+    dbt_executable=DBT_EXECUTABLE,
+)
 
 
 def window_vars(**dbt_vars: object) -> list[str]:

@@ -60,7 +60,9 @@ class EntityLoad:
     reasons: dict[str, int] = field(default_factory=dict)
 
 
-def connect(warehouse: Path | str = settings.WAREHOUSE_PATH, wait_seconds: float = 600) -> duckdb.DuckDBPyConnection:
+def connect(
+    warehouse: Path | str = settings.WAREHOUSE_PATH, wait_seconds: float = 600
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse for writing, waiting while another writer holds DuckDB's file lock."""
     path = Path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -374,7 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--landing", type=Path, default=settings.LANDING_PATH)
     parser.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE_PATH)
-    parser.add_argument("--from", dest="start", type=_parse_date, help="first export day (default: first found)")
+    parser.add_argument(
+        "--from", dest="start", type=_parse_date, help="first export day (default: first found)"
+    )
     parser.add_argument("--to", dest="end", type=_parse_date, help="last export day (default: last found)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")

@@ -57,7 +57,7 @@ def init_metadata(home: Path | None = None, force: bool = False) -> None:
     home = Path(home or settings.SUPERSET_HOME)
     home.mkdir(parents=True, exist_ok=True)
     marker = home / ".initialised"
-    version = getattr(superset, "__version__", "unknown") if hasattr(superset, "__version__") else "6"
+    version = str(getattr(superset, "__version__", "unknown"))
     if marker.exists() and marker.read_text() == version and not force:
         return
     env = superset_env(home)

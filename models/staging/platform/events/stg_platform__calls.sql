@@ -14,7 +14,10 @@ deduplicated as (
 ),
 
 companies as (
-    select company_id, timezone from {{ ref('stg_platform__companies') }}
+    select
+        company_id,
+        timezone
+    from {{ ref('stg_platform__companies') }}
 ),
 
 renamed as (

@@ -1,0 +1,97 @@
+# Quick start: `make run` (sample warehouse + Dagster UI + Superset) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+VENV := .venv
+PY := $(VENV)/bin/python
+DATA_DIR ?= data
+export DAGSTER_HOME ?= $(CURDIR)/$(DATA_DIR)/dagster_home
+DAGSTER_PORT ?= 3000
+SUPERSET_PORT ?= 8088
+PROFILE ?= small
+MONTHS ?= 3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup browser run pipeline services dagster superset stop test lint format bench docs clean
+
+help:
+	@echo "make run    - install, generate a sample export, load, build, start Dagster and Superset"
+	@echo "make test   - install and run the whole test suite"
+	@echo "make stop   - stop the Dagster UI and Superset started by make run"
+	@echo "make lint / format / bench / docs"
+
+## Installation: the locked Python environment (uv + uv.lock).
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@if command -v uv >/dev/null 2>&1; then uv sync --frozen; else python3 -m uv sync --frozen; fi
+	@touch $@
+
+## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq \
+		&& $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/templates/dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	@cp $< $@
+
+## The main job on the embedded default warehouse (DuckDB), then the UIs.
+run: setup pipeline services
+
+pipeline: setup
+	$(PY) -m orchestration.pipeline --profile $(PROFILE) --months $(MONTHS)
+
+services: dagster superset
+	@echo
+	@echo "Dagster UI : http://127.0.0.1:$(DAGSTER_PORT)"
+	@echo "Superset   : http://127.0.0.1:$(SUPERSET_PORT)  (user $${SUPERSET_ADMIN_USER:-admin}, password $${SUPERSET_ADMIN_PASSWORD:-admin}: local defaults)"
+	@echo "Warehouse  : $(DATA_DIR)/warehouse.duckdb (build), $(DATA_DIR)/serving/warehouse.duckdb (what Superset reads)"
+	@echo "Stop both  : make stop"
+
+dagster: setup $(DAGSTER_HOME)/dagster.yaml
+	@mkdir -p $(DATA_DIR)/logs
+	@if [ -f $(DATA_DIR)/dagster.pid ] && kill -0 $$(cat $(DATA_DIR)/dagster.pid) 2>/dev/null; then \
+		echo "Dagster UI already running"; \
+	else \
+		setsid nohup $(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT) \
+			> $(DATA_DIR)/logs/dagster.log 2>&1 < /dev/null & echo $$! > $(DATA_DIR)/dagster.pid; \
+		for i in $$(seq 1 120); do curl -sf http://127.0.0.1:$(DAGSTER_PORT)/server_info >/dev/null && break; sleep 1; done; \
+		curl -sf http://127.0.0.1:$(DAGSTER_PORT)/server_info >/dev/null || { echo "Dagster UI did not start: see $(DATA_DIR)/logs/dagster.log"; exit 1; }; \
+	fi
+
+superset: setup
+	$(PY) -m orchestration.bi serve --port $(SUPERSET_PORT)
+	$(PY) -m orchestration.bi wait
+	$(PY) -m orchestration.bi import
+	$(PY) -m orchestration.bi roles
+
+stop:
+	-@[ -f $(DATA_DIR)/dagster.pid ] && kill -- -$$(cat $(DATA_DIR)/dagster.pid) 2>/dev/null; rm -f $(DATA_DIR)/dagster.pid
+	-$(PY) -m orchestration.bi stop
+
+## Tests: everything, with real DuckDB, dbt, Dagster, Superset and Chromium.
+test: setup browser
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check orchestration tests
+	$(VENV)/bin/ruff format --check orchestration tests
+	$(VENV)/bin/sqlfluff lint models tests/dbt
+
+format: setup
+	$(VENV)/bin/ruff format orchestration tests
+	$(VENV)/bin/ruff check --fix orchestration tests
+	$(VENV)/bin/sqlfluff fix models tests/dbt
+
+bench: setup
+	$(PY) -m orchestration.benchmark --profile $${BENCH_PROFILE:-medium}
+
+docs: setup
+	$(VENV)/bin/dbt docs generate --profiles-dir .
+
+clean: stop
+	rm -rf $(DATA_DIR) target logs test-artifacts

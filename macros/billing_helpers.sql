@@ -1,0 +1,105 @@
+{#- Monthly billing helpers (docs/billing.md). Money is DECIMAL end to end: DuckDB turns a decimal
+    division into DOUBLE, so the only division of the rating (per-minute prices, currency conversion)
+    goes through billing_divide(), which divides exactly in 128-bit integers. -#}
+
+{#- Services the export contract declares billable, and how their quantity is measured. -#}
+{% macro billing_known_services() -%}
+    ('sms', 'viber', 'whatsapp', 'email', 'push', 'chat_operator', 'chat_bot', 'chat_user', 'chat_alice',
+     'call_outbound', 'call_inbound', 'bot_api')
+{%- endmacro %}
+
+{#- Base quantities per priced unit: calls are measured in seconds and priced per minute. -#}
+{% macro billing_unit_divisor(service_column) -%}
+    (case when {{ service_column }} in ('call_outbound', 'call_inbound') then 60 else 1 end)
+{%- endmacro %}
+
+{#- ISO 4217 minor units (decimal places of the currency); 2 for every currency not listed. -#}
+{% macro billing_minor_units(currency_column) -%}
+    (case
+        when {{ currency_column }} in ('JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF', 'PYG', 'RWF') then 0
+        when {{ currency_column }} in ('KWD', 'BHD', 'OMR', 'JOD', 'TND', 'LYD', 'IQD') then 3
+        when {{ currency_column }} in ('CLF', 'UYW') then 4
+        else 2
+    end)
+{%- endmacro %}
+
+{#- Invoice rounding: an exact amount rounded half away from zero to the currency's minor unit. -#}
+{% macro billing_round_money(amount, currency_column) -%}
+    {#- each branch cast on its own: a CASE takes the type of its first branch -#}
+    (case {{ billing_minor_units(currency_column) }}
+        when 0 then cast(round(cast({{ amount }} as decimal(38, 12)), 0) as decimal(18, 4))
+        when 3 then cast(round(cast({{ amount }} as decimal(38, 12)), 3) as decimal(18, 4))
+        when 4 then cast(round(cast({{ amount }} as decimal(38, 12)), 4) as decimal(18, 4))
+        else cast(round(cast({{ amount }} as decimal(38, 12)), 2) as decimal(18, 4))
+    end)
+{%- endmacro %}
+
+{#- Exact numerator / denominator as DECIMAL(38, 12), rounded half away from zero at the 12th
+    decimal. Both operands are exact decimals with at most 12 decimals, |numerator| < 8e13. -#}
+{% macro billing_divide(numerator, denominator) -%}
+    {%- set n -%}cast(cast({{ numerator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
+    {%- set d -%}cast(cast({{ denominator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
+    cast(
+        cast(
+            sign({{ n }}) * sign({{ d }})
+            * ((2 * abs({{ n }}) * cast(1000000000000 as hugeint) + abs({{ d }})) // (2 * abs({{ d }})))
+            as decimal(38, 0)
+        ) * cast(0.000000000001 as decimal(38, 12))
+        as decimal(38, 12)
+    )
+{%- endmacro %}
+
+{#- The moment a billing run considers "now" (UTC): var billing_as_of (tests, replays) or the clock. -#}
+{% macro billing_as_of() -%}
+    {%- if var('billing_as_of', none) is not none -%}
+        cast('{{ var("billing_as_of") }}' as timestamp)
+    {%- else -%}
+        cast(timezone('UTC', now()) as timestamp)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- First day of the company-local calendar month of a UTC timestamp. -#}
+{% macro billing_month_of(utc_column, timezone_column) -%}
+    cast(date_trunc('month', {{ local_timestamp(utc_column, timezone_column) }}) as date)
+{%- endmacro %}
+
+{#- UTC instant of a company-local wall-clock timestamp. -#}
+{% macro billing_local_to_utc(local_column, timezone_column) -%}
+    cast(timezone('UTC', timezone(coalesce({{ timezone_column }}, 'UTC'), cast({{ local_column }} as timestamp))) as timestamp)
+{%- endmacro %}
+
+{#- When an invoice of a month stops being a draft: local midnight of the 1st of the next month
+    plus var invoice_grace_days, as a UTC timestamp. -#}
+{% macro billing_finalisation_due(month_column, timezone_column) -%}
+    {{ billing_local_to_utc(
+        "cast(" ~ month_column ~ " as timestamp) + interval 1 month + to_days(" ~ var('invoice_grace_days') | int ~ ")",
+        timezone_column) }}
+{%- endmacro %}
+
+{#- The billing month a run is for (var billing_month, YYYY-MM-01 or any day of the month). -#}
+{% macro billing_run_month() -%}
+    {%- if var('billing_month', none) is not none -%}
+        cast(date_trunc('month', cast('{{ var("billing_month") }}' as date)) as date)
+    {%- else -%}
+        cast(null as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Export days re-read behind the watermark of the usage models (a day loaded out of order). -#}
+{% macro billing_rescan_days() -%}
+    {{ var('billing_rescan_days', 7) | int }}
+{%- endmacro %}
+
+{#- Billing months of int_rated_usage re-rated since this model last saw them (all months on a
+    first build): the monthly aggregates below rebuild exactly those. -#}
+{% macro billing_rerated_months() -%}
+    select billing_month, max(rated_at) as rated_at
+    from {{ ref('int_rated_usage') }}
+    group by billing_month
+    {%- if is_incremental() %}
+    except
+    select billing_month, max(rated_at) as rated_at
+    from {{ this }}
+    group by billing_month
+    {%- endif %}
+{%- endmacro %}

@@ -1,0 +1,102 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='chat_id',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+with
+
+messages as (
+    select * from {{ ref('fct_chat_messages') }}
+),
+
+window_chats as (
+    select distinct chat_id from messages
+    where {{ marts_export_window('chat_last_export_date') }}
+),
+
+batch as (
+    select * from messages
+    where chat_id in (select window_chats.chat_id from window_chats)
+),
+
+first_user_messages as (
+    select
+        chat_id,
+        min(sent_at) as first_user_message_at
+    from batch
+    where sender_type = 'user'
+    group by chat_id
+),
+
+conversations as (
+    select
+        batch.chat_id,
+        first(batch.company_id order by batch.message_seq) as company_id,
+        first(batch.chat_config_id order by batch.message_seq) as chat_config_id,
+        first(batch.messenger order by batch.message_seq) as messenger,
+        first(batch.platform order by batch.message_seq) as platform,
+        bool_or(batch.is_test_channel) as is_test_channel,
+        first(batch.sender_type order by batch.message_seq) as opened_by,
+        first(batch.direction order by batch.message_seq) as opening_direction,
+        min(batch.sent_at) as started_at,
+        first(batch.local_sent_at order by batch.message_seq) as local_started_at,
+        max(batch.sent_at) as last_message_at,
+        any_value(first_user_messages.first_user_message_at) as first_user_message_at,
+        min(batch.sent_at) filter (
+            where batch.sender_type = 'operator' and batch.sent_at >= first_user_messages.first_user_message_at
+        ) as first_operator_response_at,
+        -- the first outbound message after an inbound opening resolves the conversation
+        min(batch.sent_at) filter (where batch.direction = 'outbound' and batch.message_seq > 1) as first_reply_at,
+        min(batch.local_sent_at) filter (where batch.direction = 'outbound' and batch.message_seq > 1)
+            as local_first_reply_at,
+        count(*) as message_count,
+        count(*) filter (where batch.sender_type = 'user') as user_message_count,
+        count(*) filter (where batch.sender_type = 'bot') as bot_message_count,
+        count(*) filter (where batch.sender_type = 'operator') as operator_message_count,
+        count(*) filter (where batch.is_alice) as alice_message_count,
+        count(distinct batch.operator_id) as operator_count,
+        max(batch.chat_last_export_date) as last_export_date
+    from batch
+    left join first_user_messages on batch.chat_id = first_user_messages.chat_id
+    group by batch.chat_id
+),
+
+final as (
+    select
+        chat_id,
+        company_id,
+        chat_config_id,
+        messenger,
+        platform,
+        is_test_channel,
+        opened_by,
+        opening_direction = 'inbound' as is_inbound_started,
+        opening_direction = 'outbound' as is_proactive,
+        started_at,
+        local_started_at,
+        cast(local_started_at as date) as local_date,
+        last_message_at,
+        first_user_message_at,
+        first_operator_response_at,
+        {{ marts_seconds_between('first_user_message_at', 'first_operator_response_at') }}
+            as first_operator_response_seconds,
+        -- resolved: started by an inbound (user) message with at least one outbound message
+        opening_direction = 'inbound' and first_reply_at is not null as is_resolved,
+        case when opening_direction = 'inbound' then first_reply_at end as resolved_at,
+        case when opening_direction = 'inbound' then local_first_reply_at end as local_resolved_at,
+        message_count,
+        user_message_count,
+        bot_message_count,
+        operator_message_count,
+        alice_message_count,
+        operator_count,
+        user_message_count > 0 as has_customer_messages,
+        last_export_date
+    from conversations
+)
+
+select * from final

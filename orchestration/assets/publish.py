@@ -1,0 +1,25 @@
+"""Publishing the finished build to the serving file Superset reads."""
+
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
+
+from orchestration import publish, settings
+from orchestration.assets.partitions import export_days
+
+
+def published_warehouse_asset(upstream: list[AssetKey]):
+    @asset(
+        name="serving_warehouse",
+        group_name="serving",
+        partitions_def=export_days,
+        deps=upstream,
+        backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
+        description="The marts, copied atomically into the serving DuckDB file that Superset reads.",
+    )
+    def serving_warehouse(context: AssetExecutionContext) -> MaterializeResult:
+        result = publish.publish(settings.WAREHOUSE_PATH, settings.SERVING_WAREHOUSE_PATH)
+        context.log.info(f"published {result}")
+        return MaterializeResult(
+            metadata={k: v for k, v in result.items() if isinstance(v, int | float | str)}
+        )
+
+    return serving_warehouse

@@ -1,0 +1,1 @@
+"""Superset BI layer: configuration, server commands, dashboards-as-code bundles, reseller RLS."""

@@ -1,0 +1,5 @@
+import sys
+
+from orchestration.bi.cli import main
+
+sys.exit(main())

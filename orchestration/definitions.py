@@ -1,0 +1,30 @@
+"""All Dagster definitions: `dagster dev -m orchestration.definitions`."""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, Definitions, build_schedule_from_partitioned_job, define_asset_job
+
+from orchestration.assets.dbt import dbt_daily_models
+from orchestration.assets.ingestion import raw_export_day
+from orchestration.assets.partitions import export_days
+from orchestration.assets.publish import published_warehouse_asset
+from orchestration.dbt_project import dbt_resource
+
+serving_warehouse = published_warehouse_asset(upstream=list(dbt_daily_models.keys))
+
+daily_export_job = define_asset_job(
+    name="daily_export_job",
+    description="Load one export day into raw, build the dbt models for it, publish the marts to Superset.",
+    selection=AssetSelection.assets(raw_export_day, dbt_daily_models, serving_warehouse),
+    partitions_def=export_days,
+)
+
+# Runs at 03:00 UTC for the export day that ended at midnight UTC.
+daily_export_schedule = build_schedule_from_partitioned_job(daily_export_job, hour_of_day=3, minute_of_hour=0)
+
+defs = Definitions(
+    assets=[raw_export_day, dbt_daily_models, serving_warehouse],
+    jobs=[daily_export_job],
+    schedules=[daily_export_schedule],
+    resources={"dbt": dbt_resource},
+)

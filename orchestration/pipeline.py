@@ -1,0 +1,84 @@
+"""The main job of `make run`: sample export -> raw -> dbt -> billing -> serving file.
+
+The scheduled path is Dagster (orchestration/definitions.py); this command runs the same steps
+for a whole sample at once so a fresh machine is ready in minutes:
+
+    python -m orchestration.pipeline --profile small --months 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+
+from orchestration import ingestion, publish, settings
+from orchestration.dbt_project import DBT_EXECUTABLE
+
+
+def dbt(*args: str) -> None:
+    command = [
+        DBT_EXECUTABLE,
+        *args,
+        "--project-dir",
+        str(settings.PROJECT_DIR),
+        "--profiles-dir",
+        str(settings.PROJECT_DIR),
+    ]
+    print("$ dbt " + " ".join(args), flush=True)
+    env = {**os.environ, "WAREHOUSE_PATH": str(settings.WAREHOUSE_PATH)}
+    subprocess.run(command, check=True, env=env, cwd=settings.PROJECT_DIR)
+
+
+def step(title: str) -> float:
+    print(f"\n== {title}", flush=True)
+    return time.monotonic()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration.pipeline", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--profile", default="small", choices=["small", "medium", "large"])
+    parser.add_argument("--months", type=int, default=3)
+    parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 7, 1))
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--skip-generate", action="store_true", help="load what is already in the landing folder"
+    )
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+
+    if not args.skip_generate:
+        from orchestration.generator import generate
+
+        step(f"generate a {args.profile} sample export of {args.months} months into {settings.LANDING_PATH}")
+        generate(
+            settings.LANDING_PATH, profile=args.profile, months=args.months, start=args.start, seed=args.seed
+        )
+
+    step(f"load the landing folder into {settings.WAREHOUSE_PATH} (raw schema)")
+    days = ingestion.available_days(settings.LANDING_PATH)
+    outcome = ingestion.load_days(settings.LANDING_PATH, settings.WAREHOUSE_PATH, days, progress=False)
+    failed = {day: error for day, error in outcome.items() if isinstance(error, Exception)}
+    loaded = sum(s.loaded_rows for r in outcome.values() if isinstance(r, dict) for s in r.values())
+    quarantined = sum(s.quarantined_rows for r in outcome.values() if isinstance(r, dict) for s in r.values())
+    print(f"{len(days) - len(failed)} days, {loaded:,} rows loaded, {quarantined:,} lines quarantined")
+    for day, error in failed.items():
+        print(f"NOT LOADED {day}: {error}", file=sys.stderr)
+
+    step("dbt build (every model and test)")
+    dbt("build")
+
+    step(f"publish the marts to {settings.SERVING_WAREHOUSE_PATH}")
+    print(publish.publish(settings.WAREHOUSE_PATH, settings.SERVING_WAREHOUSE_PATH))
+
+    print(f"\npipeline finished in {time.monotonic() - started:.0f} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

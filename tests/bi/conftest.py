@@ -1,0 +1,141 @@
+"""Session fixtures of the BI tests: one real Superset (gunicorn) for the whole session.
+
+The warehouse is the lead's dbt-built `built_warehouse` fixture when it exists (tests/conftest.py),
+else a tiny warehouse built here with the same mart shapes. It is published to a serving file in a
+tmp folder exactly like production (orchestration.publish), the committed bundle `dashboards/` is
+imported into a fresh SQLite metadata database, and reseller roles are created from core.dim_companies.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.bi import bundle, server
+from orchestration.bi.client import SupersetClient
+from orchestration.publish import publish
+
+
+COMPANIES = [
+    # company_id, name, parent (reseller), client_type, currency, timezone, is_test
+    (1, "Reseller Alpha", None, "reseller", "USD", "UTC", False),
+    (2, "Alpha Shop", 1, "business", "USD", "Europe/Berlin", False),
+    (3, "Alpha Bank", 1, "business", "EUR", "Europe/Berlin", False),
+    (4, "Reseller Beta", None, "reseller", "EUR", "UTC", False),
+    (5, "Beta Taxi", 4, "business", "EUR", "Europe/Madrid", False),
+    (6, "Direct Corp", None, "business", "USD", "America/New_York", False),
+]
+CHANNELS = ["sms", "viber", "whatsapp", "email", "push"]
+STATUSES = ["delivered", "undelivered", "error", "canceled"]
+
+
+def build_fixture_warehouse(path: Path | str) -> Path:
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute("create schema core; create schema notifications; create schema raw")
+    con.execute(
+        "create table core.dim_companies (company_id integer, company_name varchar, parent_company_id integer,"
+        " client_type varchar, currency varchar, timezone varchar, is_test boolean)"
+    )
+    con.executemany("insert into core.dim_companies values (?, ?, ?, ?, ?, ?, ?)", COMPANIES)
+    con.execute(
+        """
+        create table notifications.fct_notifications_daily as
+        with grid as (
+            select d::date as local_date, c.company_id, ch.channel, st.status
+            from range(date '2024-01-01', date '2024-03-01', interval 1 day) t(d)
+            cross join core.dim_companies c
+            cross join (select unnest(?) as channel) ch
+            cross join (select unnest(?) as status) st
+        )
+        select local_date, company_id, channel, status,
+            (1 + (hash(local_date, company_id, channel, status) % 20))::bigint as notifications_created
+        from grid
+        """,
+        [CHANNELS, STATUSES],
+    )
+    con.execute(
+        """
+        create or replace table notifications.fct_notifications_daily as
+        select *,
+            case when status = 'canceled' then 0 else notifications_created end as notifications_sent,
+            case when status = 'delivered' then notifications_created else 0 end as notifications_delivered,
+            case when status = 'undelivered' then notifications_created else 0 end
+                as notifications_undelivered,
+            case when status = 'error' then notifications_created else 0 end as notifications_error,
+            case when status = 'canceled' then notifications_created else 0 end as notifications_canceled
+        from notifications.fct_notifications_daily
+        """
+    )
+    con.execute("create table raw.notifications as select 1 as id, 'raw must not be published' as note")
+    con.close()
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def bi_build_warehouse(request, tmp_path_factory) -> Path:
+    """Path of a build warehouse: the lead's dbt-built one if available, else the tiny fixture."""
+    if os.environ.get("BI_TEST_FIXTURE_WAREHOUSE") != "1":
+        try:
+            return Path(request.getfixturevalue("built_warehouse"))
+        except pytest.FixtureLookupError:
+            pass
+    return build_fixture_warehouse(tmp_path_factory.mktemp("bi_build") / "warehouse.duckdb")
+
+
+@pytest.fixture(scope="session")
+def serving_path(bi_build_warehouse, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("bi_serving") / "warehouse.duckdb"
+    publish(bi_build_warehouse, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def superset_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("superset_home")
+
+
+@pytest.fixture(scope="session")
+def superset_url(superset_home, serving_path):
+    """A real Superset on a free port, started once per session, bundle imported, roles created."""
+    port = _free_port()
+    os.environ["SUPERSET_HOME"] = str(superset_home)
+    os.environ["SERVING_WAREHOUSE_PATH"] = str(serving_path)
+    proc = server.start(superset_home, port=port, workers=2)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        server.wait(url, timeout=240)
+        from orchestration.bi import cli
+
+        cli.import_bundle(url, bundle.BUNDLE_DIR, serving_path)
+        cli.create_roles(superset_home, serving_path)
+        yield url
+    finally:
+        server.stop(superset_home)
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def admin(superset_url) -> SupersetClient:
+    user, password = server.admin_credentials()
+    return SupersetClient(superset_url, user, password)
+
+
+@pytest.fixture(scope="session")
+def marts(serving_path):
+    """A read-only connection to the published marts, for comparing numbers."""
+    con = duckdb.connect(str(serving_path), read_only=True)
+    yield con
+    con.close()

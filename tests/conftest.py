@@ -1,0 +1,80 @@
+"""Shared fixtures: one small generated export, loaded and built once per test session.
+
+Every path the project uses comes from orchestration.settings, which reads the environment at
+import: the session's data folder is set here, before any project module is imported, so tests
+never touch the developer's own data/ folder.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+SESSION_DATA_DIR = Path(tempfile.mkdtemp(prefix="cpaas-tests-"))
+os.environ["CPAAS_DATA_DIR"] = str(SESSION_DATA_DIR)
+for variable in (
+    "LANDING_PATH",
+    "WAREHOUSE_PATH",
+    "SERVING_WAREHOUSE_PATH",
+    "DOCUMENTS_PATH",
+    "DAGSTER_HOME",
+):
+    os.environ.pop(variable, None)
+os.environ["DAGSTER_HOME"] = str(SESSION_DATA_DIR / "dagster_home")
+Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+# dbt of the tests writes its artifacts and logs away from the project's target/
+os.environ["DBT_LOG_PATH"] = str(SESSION_DATA_DIR / "dbt_logs")
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SAMPLE_START = date(2026, 7, 1)
+SAMPLE_MONTHS = 2
+SAMPLE_SEED = 7
+
+
+def run_dbt(warehouse: Path, *args: str, target_path: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the project's dbt against a given warehouse file; fails the test with dbt's output."""
+    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse)}
+    if target_path:
+        env["DBT_TARGET_PATH"] = str(target_path)
+    command = [
+        str(Path(sys.executable).parent / "dbt"),
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+    ]
+    result = subprocess.run(command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def sample_landing() -> Path:
+    """A small dirty export of two months (the default dirt rate), generated once."""
+    from orchestration.generator import generate
+
+    landing = SESSION_DATA_DIR / "landing"
+    generate(landing, profile="small", months=SAMPLE_MONTHS, start=SAMPLE_START, seed=SAMPLE_SEED)
+    return landing
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(sample_landing: Path) -> Path:
+    """The sample export loaded and built by `dbt build` (every model and test): a DuckDB file path."""
+    from orchestration import ingestion
+
+    warehouse = SESSION_DATA_DIR / "built" / "warehouse.duckdb"
+    outcome = ingestion.load_days(
+        sample_landing, warehouse, ingestion.available_days(sample_landing), progress=False
+    )
+    assert all(isinstance(result, dict) for result in outcome.values()), outcome
+    run_dbt(warehouse, "build", target_path=SESSION_DATA_DIR / "built" / "target")
+    return warehouse
