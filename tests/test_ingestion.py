@@ -87,7 +87,7 @@ def test_quarantine_matches_the_injected_dirt(sample_landing, loaded):
                 found = con.execute(
                     f"select count(*) from raw.{entity} where {column} = ?", [value]
                 ).fetchone()[0]
-                assert found == manifest["totals"][entity]["unknown_enum"] > 0 or found > 0, (entity, column)
+                assert found > 0, (entity, column)
 
 
 def test_new_fields_in_later_files_do_not_break_the_load(sample_landing, loaded):
