@@ -103,3 +103,36 @@
     group by billing_month
     {%- endif %}
 {%- endmacro %}
+
+{#- Human-readable name of a service on invoices and reports. -#}
+{% macro billing_service_label(service_column) -%}
+    (case {{ service_column }}
+        when 'sms' then 'SMS (delivered, per segment)'
+        when 'viber' then 'Viber messages'
+        when 'whatsapp' then 'WhatsApp messages'
+        when 'email' then 'Email messages'
+        when 'push' then 'Push notifications'
+        when 'chat_operator' then 'Chat: operator messages'
+        when 'chat_bot' then 'Chat: bot messages'
+        when 'chat_user' then 'Chat: user messages'
+        when 'chat_alice' then 'Chat: Alice (voice assistant) messages'
+        when 'call_outbound' then 'Telephony: outgoing calls (legacy)'
+        when 'call_inbound' then 'Telephony: incoming calls (new)'
+        when 'bot_api' then 'Bot API: billable messages'
+        else {{ service_column }}
+    end)
+{%- endmacro %}
+
+{#- Unit of the quantity on an invoice line. -#}
+{% macro billing_unit_name(service_column) -%}
+    (case
+        when {{ service_column }} in ('call_outbound', 'call_inbound') then 'minute'
+        when {{ service_column }} = 'sms' then 'segment'
+        else 'message'
+    end)
+{%- endmacro %}
+
+{#- Stable, human-readable invoice id: INV-YYYY-MM-<company id, 6 digits>. -#}
+{% macro billing_invoice_id(month_column, company_column) -%}
+    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || lpad(cast({{ company_column }} as varchar), 6, '0'))
+{%- endmacro %}

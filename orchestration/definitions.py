@@ -6,7 +6,6 @@ from dagster import AssetSelection, Definitions, build_schedule_from_partitioned
 
 from orchestration.assets.dbt import dbt_daily_models
 from orchestration.assets.ingestion import raw_export_day
-from orchestration.assets.partitions import export_days
 from orchestration.assets.publish import published_warehouse_asset
 from orchestration.dbt_project import dbt_resource
 
@@ -16,7 +15,6 @@ daily_export_job = define_asset_job(
     name="daily_export_job",
     description="Load one export day into raw, build the dbt models for it, publish the marts to Superset.",
     selection=AssetSelection.assets(raw_export_day, dbt_daily_models, serving_warehouse),
-    partitions_def=export_days,
 )
 
 # Runs at 03:00 UTC for the export day that ended at midnight UTC.

@@ -512,16 +512,10 @@ def build_world(profile: str, start: date, months: int, seed: int) -> World:
         if c.company_id in (1, 9, 11):
             cc_rows.append((ccid, c.company_id, f"{c.name} dev sandbox", "telegram", True, c.appear_day))
             ccid += 1
-    cfgs = pd.DataFrame(
-        cc_rows, columns=["chat_config_id", "company_id", "name", "messenger", "is_test", "from"]
-    )
+    cfgs = pd.DataFrame(cc_rows, columns=["chat_config_id", "company_id", "name", "messenger", "is_test", "from"])
     for r in cfgs.itertuples():
         platform = "web" if r.messenger == "web" else r.messenger
-        created = (
-            at(int(r._6), 10, 30)
-            if r._6
-            else ts_ms(start_ms - 20 * DAY_MS - int(r.chat_config_id) * 3_600_000)
-        )
+        created = at(int(r._6), 10, 30) if r._6 else ts_ms(start_ms - 20 * DAY_MS - int(r.chat_config_id) * 3_600_000)
         row = {
             "chat_config_id": int(r.chat_config_id),
             "company_id": int(r.company_id),
@@ -630,9 +624,7 @@ def build_world(profile: str, start: date, months: int, seed: int) -> World:
         instant = at(di, hour)
         announced = at(di - 1, 16, 20, 123)
         old_closed = {**old, "valid_to": instant, "updated_at": announced}
-        new = tariff(
-            old["owner_id"], None, old["service"], new_price, old["currency"], announced, instant, None
-        )
+        new = tariff(old["owner_id"], None, old["service"], new_price, old["currency"], announced, instant, None)
         new["rounding_seconds"] = old["rounding_seconds"]
         reference["tariffs"].append((di - 1, old_closed))
         reference["tariffs"].append((di - 1, new))
@@ -650,9 +642,7 @@ def build_world(profile: str, start: date, months: int, seed: int) -> World:
         )
         if first:
             act = act + timedelta(hours=1)
-        schedule.append(
-            (int(act.timestamp() * 1000), c.company_id, "package_activation", c.package_id, price)
-        )
+        schedule.append((int(act.timestamp() * 1000), c.company_id, "package_activation", c.package_id, price))
         local = act.astimezone(tz)
         y, m = local.year, local.month
         while True:
@@ -675,9 +665,7 @@ def build_world(profile: str, start: date, months: int, seed: int) -> World:
             )
 
     second = next((i for i, d in enumerate(days) if d >= add_months(start, 1)), n_days)
-    return World(
-        start, days, companies, reference, ops, cfgs, bots, packages, schedule, second_month_day=second
-    )
+    return World(start, days, companies, reference, ops, cfgs, bots, packages, schedule, second_month_day=second)
 
 
 # --------------------------------------------------------------------------------------------- sampling
@@ -758,9 +746,7 @@ def _notification_frame(ctx, rng, ci, created, ch, optional, scheduled, sched_ms
     cids = ctx.cids[ci]
     mid = seq_ids(f"n-{ctx.tag}-{sub}", n)
     segments = np.where(ch == 0, rng.choice([1, 2, 3], size=n, p=[0.7, 0.22, 0.08]), 1)
-    recip = hex_ids(
-        mix64(cids.astype(np.uint64) * np.uint64(1_000_003) + rng.zipf(1.3, n).astype(np.uint64), 7)
-    )
+    recip = hex_ids(mix64(cids.astype(np.uint64) * np.uint64(1_000_003) + rng.zipf(1.3, n).astype(np.uint64), 7))
     notif = pd.DataFrame(
         {
             "message_id": mid,
@@ -855,13 +841,9 @@ def _pick_per_company(rng, ci: np.ndarray, ctx: DayContext, table: pd.DataFrame,
 def gen_chats(ctx: DayContext, rng: np.random.Generator) -> pd.DataFrame:
     w = ctx.world
     msgs_per_chat = 5.0
-    ci, start = ctx.sample(
-        rng, ctx.cfg["events_per_day"] * 0.2 / msgs_per_chat * ctx.weights * ctx.mix("chat")
-    )
+    ci, start = ctx.sample(rng, ctx.cfg["events_per_day"] * 0.2 / msgs_per_chat * ctx.weights * ctx.mix("chat"))
     cfgs = w.chat_configs[w.chat_configs["from"] <= ctx.di].reset_index(drop=True)
-    ops = w.operators[(w.operators["from"] <= ctx.di) & (w.operators["until"] > ctx.di)].reset_index(
-        drop=True
-    )
+    ops = w.operators[(w.operators["from"] <= ctx.di) & (w.operators["until"] > ctx.di)].reset_index(drop=True)
     bots = w.bots[w.bots["from"] <= ctx.di].reset_index(drop=True)
     cfg_w = np.where(cfgs["is_test"], 0.05, 1.0) * np.where(cfgs["messenger"] == "alice", 0.3, 1.0)
     cfg_w = cfg_w * (1 + (cfgs["chat_config_id"].to_numpy() % 3))
@@ -879,9 +861,7 @@ def gen_chats(ctx: DayContext, rng: np.random.Generator) -> pd.DataFrame:
     mode = np.where((bot_i < 0) & np.isin(mode, [0, 2]), np.where(op_i < 0, 3, 1), mode)
     mode = np.where(alice & (bot_i >= 0), 0, mode)
     proactive = (mode != 3) & ~alice & (rng.random(n) < 0.12)
-    length = np.where(
-        mode == 3, rng.integers(1, 3, size=n), 2 + np.minimum(rng.geometric(0.3, size=n) - 1, 28)
-    )
+    length = np.where(mode == 3, rng.integers(1, 3, size=n), 2 + np.minimum(rng.geometric(0.3, size=n) - 1, 28))
     handover = rng.integers(1, 4, size=n)
     chat = np.repeat(np.arange(n), length)
     pos = within_group_positions(length)
@@ -941,16 +921,12 @@ def gen_chats(ctx: DayContext, rng: np.random.Generator) -> pd.DataFrame:
 
 def gen_widget(ctx: DayContext, rng: np.random.Generator) -> pd.DataFrame:
     ev_per_session = 6.0
-    ci, start = ctx.sample(
-        rng, ctx.cfg["events_per_day"] * 0.2 / ev_per_session * ctx.weights * ctx.mix("widget")
-    )
+    ci, start = ctx.sample(rng, ctx.cfg["events_per_day"] * 0.2 / ev_per_session * ctx.weights * ctx.mix("widget"))
     n = len(ci)
     cids = ctx.cids[ci]
     pool = ctx.cfg["visitor_pool"] * (1 + ctx.di // 7)
     visitor = hex_ids(
-        mix64(
-            cids.astype(np.uint64) * np.uint64(10**9) + rng.integers(0, pool, size=n).astype(np.uint64), 11
-        ),
+        mix64(cids.astype(np.uint64) * np.uint64(10**9) + rng.integers(0, pool, size=n).astype(np.uint64), 11),
         12,
     )
     visitor = np.char.add("v-", visitor.astype(str)).astype(object)
@@ -1064,9 +1040,7 @@ def gen_balance(ctx: DayContext, rng: np.random.Generator) -> pd.DataFrame:
     heavy_calls = np.array([c.client_type in ("calling_card", "call_shop") for c in comps])
     refill_rate = np.where(heavy_calls, 0.8, 0.08 + 0.3 * size)
     ci_r, t_r = ctx.sample(rng, refill_rate)
-    amt_r = rng.choice([20, 50, 100, 200, 500, 1000], size=len(ci_r)) * np.maximum(
-        1, np.round(size[ci_r] * 10)
-    )
+    amt_r = rng.choice([20, 50, 100, 200, 500, 1000], size=len(ci_r)) * np.maximum(1, np.round(size[ci_r] * 10))
     amt_r = amt_r * scale[ci_r]
     ci_a, t_a = ctx.sample(rng, np.full(len(comps), 0.01))
     amt_a = np.round(rng.uniform(-20, 20, size=len(ci_a)), 2) * scale[ci_a]
@@ -1321,9 +1295,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m orchestration.generator",
         description="Write the platform's daily export (EXPORT_CONTRACT.md) into a landing folder.",
     )
-    p.add_argument(
-        "--landing", type=Path, default=LANDING_PATH, help=f"landing folder (default {LANDING_PATH})"
-    )
+    p.add_argument("--landing", type=Path, default=LANDING_PATH, help=f"landing folder (default {LANDING_PATH})")
     p.add_argument("--profile", choices=sorted(PROFILES), default="small")
     p.add_argument("--months", type=int, default=3)
     p.add_argument("--start", type=date.fromisoformat, default=DEFAULT_START, help="first day, YYYY-MM-DD")

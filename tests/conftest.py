@@ -72,9 +72,7 @@ def built_warehouse(sample_landing: Path) -> Path:
     from orchestration import ingestion
 
     warehouse = SESSION_DATA_DIR / "built" / "warehouse.duckdb"
-    outcome = ingestion.load_days(
-        sample_landing, warehouse, ingestion.available_days(sample_landing), progress=False
-    )
+    outcome = ingestion.load_days(sample_landing, warehouse, ingestion.available_days(sample_landing), progress=False)
     assert all(isinstance(result, dict) for result in outcome.values()), outcome
     run_dbt(warehouse, "build", target_path=SESSION_DATA_DIR / "built" / "target")
     return warehouse

@@ -430,8 +430,7 @@ def test_dirt_counts_match_manifest(dirty):
                         counts["unknown_enum"] += 1
                 assert (
                     conforms(entity, obj)
-                    or obj.get(UNKNOWN_ENUMS.get(entity, ("", ""))[0])
-                    == (UNKNOWN_ENUMS.get(entity, ("", None))[1])
+                    or obj.get(UNKNOWN_ENUMS.get(entity, ("", ""))[0]) == (UNKNOWN_ENUMS.get(entity, ("", None))[1])
                 ), (entity, line)
                 valid.append(line)
                 if entity in ENTITIES_EVENTS and obj[time_field[entity]][:10] < d:
@@ -520,9 +519,7 @@ def test_reseller_hierarchy_and_references(clean):
     types = {c["client_type"] for c in companies.values()}
     assert types == {"client", "reseller", "calling_card", "call_shop"}
     assert {"USD", "EUR", "GBP", "KZT"} <= {c["currency"] for c in companies.values()}
-    assert {"America/New_York", "Asia/Almaty", "Europe/Berlin", "UTC"} <= {
-        c["timezone"] for c in companies.values()
-    }
+    assert {"America/New_York", "Asia/Almaty", "Europe/Berlin", "UTC"} <= {c["timezone"] for c in companies.values()}
     assert any(c["is_test"] for c in companies.values())
     # a company renamed later: more than one version with a newer updated_at
     versions = Counter(o["company_id"] for _, o in valid_objects(export, "companies"))
@@ -581,9 +578,7 @@ def test_tariffs_mid_month_change_and_no_overlap(clean):
     assert mid_month
     for t in closed:
         assert any(
-            n["valid_from"] == t["valid_to"]
-            and n["service"] == t["service"]
-            and n["owner_id"] == t["owner_id"]
+            n["valid_from"] == t["valid_to"] and n["service"] == t["service"] and n["owner_id"] == t["owner_id"]
             for n in tariffs
         )
     groups = defaultdict(list)

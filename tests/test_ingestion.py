@@ -43,18 +43,14 @@ def day_snapshot(warehouse: Path, day: date) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def loaded(sample_landing: Path, tmp_path_factory) -> tuple[Path, dict]:
     warehouse = tmp_path_factory.mktemp("ingestion") / "warehouse.duckdb"
-    outcome = ingestion.load_days(
-        sample_landing, warehouse, ingestion.available_days(sample_landing), progress=False
-    )
+    outcome = ingestion.load_days(sample_landing, warehouse, ingestion.available_days(sample_landing), progress=False)
     return warehouse, outcome
 
 
 def test_every_day_and_entity_loads(sample_landing, loaded):
     warehouse, outcome = loaded
     manifest = json.loads((sample_landing / "_manifest.json").read_text())
-    assert (
-        len(outcome) == (date.fromisoformat(manifest["end"]) - date.fromisoformat(manifest["start"])).days + 1
-    )
+    assert len(outcome) == (date.fromisoformat(manifest["end"]) - date.fromisoformat(manifest["start"])).days + 1
     assert all(isinstance(result, dict) for result in outcome.values())
     counts = raw_counts(warehouse)
     assert all(counts[entity] > 0 for entity in ENTITY_FIELDS), counts
@@ -66,9 +62,7 @@ def test_quarantine_matches_the_injected_dirt(sample_landing, loaded):
     manifest = json.loads((sample_landing / "_manifest.json").read_text())
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for entity, totals in manifest["totals"].items():
-            quarantined = con.execute(
-                "select count(*) from raw.quarantine where entity = ?", [entity]
-            ).fetchone()[0]
+            quarantined = con.execute("select count(*) from raw.quarantine where entity = ?", [entity]).fetchone()[0]
             assert quarantined == totals["invalid_json"] + totals["missing_required"], entity
             loaded_rows = con.execute(f"select count(*) from raw.{entity}").fetchone()[0]
             assert loaded_rows + quarantined == totals["lines"], entity
@@ -84,9 +78,7 @@ def test_quarantine_matches_the_injected_dirt(sample_landing, loaded):
         # unknown enum values are loaded (and surfaced by staging tests), not quarantined
         for entity, columns in manifest["unknown_enum_values"].items():
             for column, value in columns.items():
-                found = con.execute(
-                    f"select count(*) from raw.{entity} where {column} = ?", [value]
-                ).fetchone()[0]
+                found = con.execute(f"select count(*) from raw.{entity} where {column} = ?", [value]).fetchone()[0]
                 assert found > 0, (entity, column)
 
 
@@ -271,9 +263,9 @@ def test_a_third_party_file_following_the_contract_loads(tmp_path):
         ).fetchall()[0]
         assert str(started) == "2026-03-31 21:59:58.123000" and str(answered) == "2026-03-31 22:00:03"
         assert extra is None
-        assert json.loads(
-            con.execute("select _extra_fields from raw.calls where call_id = 'c-2'").fetchone()[0]
-        ) == {"recording_url": "https://example.invalid/r.mp3"}
+        assert json.loads(con.execute("select _extra_fields from raw.calls where call_id = 'c-2'").fetchone()[0]) == {
+            "recording_url": "https://example.invalid/r.mp3"
+        }
         reason = con.execute("select reason from raw.quarantine").fetchone()[0]
         assert reason == "field company_id is not an integer"
     assert day + timedelta(days=1) not in outcome

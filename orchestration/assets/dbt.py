@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Config
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Config, TimeWindow
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.assets.partitions import export_days
@@ -31,10 +31,10 @@ class DbtBuildConfig(Config):
     full_refresh: bool = False
 
 
-def daily_build_args(context: AssetExecutionContext, config: DbtBuildConfig) -> list[str]:
+def daily_build_args(window: TimeWindow, config: DbtBuildConfig) -> list[str]:
+    """`dbt build` arguments for the export days of a partition window (end exclusive)."""
     if config.full_refresh:
         return ["build", "--full-refresh"]
-    window = context.partition_time_window
     last_day = (window.end - timedelta(days=1)).date()
     return ["build", *window_vars(min_date=window.start.date(), max_date=last_day)]
 
@@ -49,4 +49,4 @@ def daily_build_args(context: AssetExecutionContext, config: DbtBuildConfig) -> 
     name="dbt_daily_models",
 )
 def dbt_daily_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
-    yield from dbt.cli(daily_build_args(context, config), context=context).stream()
+    yield from dbt.cli(daily_build_args(context.partition_time_window, config), context=context).stream()

@@ -54,9 +54,7 @@ def raw_export_day(context: AssetExecutionContext):
         con.close()
     for entity, stats in loads.items():
         if stats.quarantined_rows:
-            context.log.warning(
-                f"{entity} {day}: {stats.quarantined_rows} lines quarantined: {stats.reasons}"
-            )
+            context.log.warning(f"{entity} {day}: {stats.quarantined_rows} lines quarantined: {stats.reasons}")
         yield MaterializeResult(
             asset_key=["raw", entity],
             metadata={

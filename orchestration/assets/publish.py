@@ -18,8 +18,6 @@ def published_warehouse_asset(upstream: list[AssetKey]):
     def serving_warehouse(context: AssetExecutionContext) -> MaterializeResult:
         result = publish.publish(settings.WAREHOUSE_PATH, settings.SERVING_WAREHOUSE_PATH)
         context.log.info(f"published {result}")
-        return MaterializeResult(
-            metadata={k: v for k, v in result.items() if isinstance(v, int | float | str)}
-        )
+        return MaterializeResult(metadata={k: v for k, v in result.items() if isinstance(v, int | float | str)})
 
     return serving_warehouse

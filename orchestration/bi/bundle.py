@@ -57,9 +57,7 @@ def render_database_uri(text: str, serving_path: Path | str) -> str:
     return text.replace(URI_PLACEHOLDER, str(Path(serving_path).resolve()))
 
 
-def zip_bundle(
-    bundle_dir: Path | str = BUNDLE_DIR, serving_path: Path | str | None = None
-) -> bytes:
+def zip_bundle(bundle_dir: Path | str = BUNDLE_DIR, serving_path: Path | str | None = None) -> bytes:
     """Zip the unzipped bundle under one root folder (required by the v1 importer), URI rendered."""
     bundle_dir = Path(bundle_dir)
     serving_path = serving_path or settings.SERVING_WAREHOUSE_PATH
@@ -77,9 +75,7 @@ def zip_bundle(
 
 
 def bundle_uuids(bundle_dir: Path | str = BUNDLE_DIR, kind: str = "dashboards") -> list[str]:
-    return [
-        yaml.safe_load(p.read_text())["uuid"] for p in sorted((Path(bundle_dir) / kind).glob("*.yaml"))
-    ]
+    return [yaml.safe_load(p.read_text())["uuid"] for p in sorted((Path(bundle_dir) / kind).glob("*.yaml"))]
 
 
 # --- export side ------------------------------------------------------------------------------
@@ -152,9 +148,7 @@ def normalise_export(content: bytes) -> dict[str, str]:
             data["sqlalchemy_uri"] = "duckdb:///" + URI_PLACEHOLDER
             db_names[data["uuid"]] = slugify(data["database_name"])
             out[f"databases/{slugify(data['database_name'])}.yaml"] = dump_yaml(data)
-    chart_uuids = sorted(
-        d["uuid"] for rel, d in files.items() if rel.startswith("charts/")
-    )
+    chart_uuids = sorted(d["uuid"] for rel, d in files.items() if rel.startswith("charts/"))
     chart_number = {u: i + 1 for i, u in enumerate(chart_uuids)}
     for rel, data in files.items():
         if rel == "metadata.yaml":
@@ -189,9 +183,7 @@ def normalise_export(content: bytes) -> dict[str, str]:
             key = data.get("slug") or slugify(data["dashboard_title"])
             out[f"dashboards/{key}.yaml"] = dump_yaml(data)
         elif rel.startswith("themes/"):
-            out[f"themes/{slugify(data.get('theme_name', 'theme'))}_{data['uuid'][:8]}.yaml"] = dump_yaml(
-                data
-            )
+            out[f"themes/{slugify(data.get('theme_name', 'theme'))}_{data['uuid'][:8]}.yaml"] = dump_yaml(data)
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -19,8 +20,9 @@ def client(url: str | None = None) -> SupersetClient:
     return SupersetClient(url or server.default_url(), user, password)
 
 
-def import_bundle(url: str | None = None, bundle_dir: Path | str = bundle.BUNDLE_DIR,
-                  serving_path: Path | str | None = None) -> list[str]:
+def import_bundle(
+    url: str | None = None, bundle_dir: Path | str = bundle.BUNDLE_DIR, serving_path: Path | str | None = None
+) -> list[str]:
     """Import (overwrite) every asset of the bundle; idempotent (uuids). Returns the dashboard uuids."""
     content = bundle.zip_bundle(bundle_dir, serving_path or settings.SERVING_WAREHOUSE_PATH)
     client(url).import_assets(content)
@@ -40,10 +42,11 @@ def export_bundle(url: str | None = None, bundle_dir: Path | str = bundle.BUNDLE
 def create_roles(home: Path | None = None, warehouse: Path | str | None = None) -> dict:
     env = server.superset_env(home)
     env["BI_ROLES_WAREHOUSE"] = str(warehouse or settings.SERVING_WAREHOUSE_PATH)
-    out = subprocess.run(
-        [sys.executable, "-m", "orchestration.bi.roles"], env=env, capture_output=True, text=True
-    )
-    if out.returncode != 0:
+    for _attempt in range(3):  # SQLite metadata can be briefly locked by the running server
+        out = subprocess.run([sys.executable, "-m", "orchestration.bi.roles"], env=env, capture_output=True, text=True)
+        if out.returncode == 0:
+            break
+    else:
         raise RuntimeError(f"reseller roles failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -65,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("serve", help="init metadata (once) and start gunicorn in the background")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=int(__import__("os").environ.get("SUPERSET_PORT", "8088")))
+    p.add_argument("--port", type=int, default=int(os.environ.get("SUPERSET_PORT", "8088")))
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--foreground", action="store_true", help="stay attached until Ctrl-C")
     sub.add_parser("stop", help="stop the gunicorn started by serve")

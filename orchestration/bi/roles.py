@@ -63,7 +63,8 @@ def apply(reseller_map: dict[str, dict], password: str) -> dict:
 
     app = create_app()
     with app.app_context():
-        from superset import db, security_manager as sm
+        from superset import db
+        from superset import security_manager as sm
         from superset.connectors.sqla.models import RowLevelSecurityFilter, SqlaTable
 
         datasets = db.session.query(SqlaTable).all()
@@ -85,8 +86,12 @@ def apply(reseller_map: dict[str, dict], password: str) -> dict:
             user = sm.find_user(username=username)
             if user is None:
                 sm.add_user(
-                    username, "Reseller", str(info["name"] or rid), f"{username}@localhost",
-                    [gamma, role], password,
+                    username,
+                    "Reseller",
+                    str(info["name"] or rid),
+                    f"{username}@localhost",
+                    [gamma, role],
+                    password,
                 )
             else:
                 user.roles = [gamma, role]

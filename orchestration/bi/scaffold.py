@@ -196,51 +196,117 @@ def chart_params(c: Chart) -> dict:
         "color_scheme": "supersetColors",
     }
     if c.viz == "big_number":
-        p.update(metric=c.metrics[0], y_axis_format="SMART_NUMBER", header_font_size=0.4,
-                 subheader_font_size=0.15, time_format="smart_date")
+        p.update(
+            metric=c.metrics[0],
+            y_axis_format="SMART_NUMBER",
+            header_font_size=0.4,
+            subheader_font_size=0.15,
+            time_format="smart_date",
+        )
     elif c.viz in ("line", "bar"):
         p.update(
-            x_axis=c.x or c.dataset.dttm, time_grain_sqla=c.grain, metrics=c.metrics, groupby=c.groupby,
-            order_desc=True, show_legend=True, legendType="scroll", legendOrientation="top",
-            rich_tooltip=True, x_axis_time_format="smart_date", y_axis_format="SMART_NUMBER",
-            truncate_metric=True, show_empty_columns=True, comparison_type="values",
-            x_axis_sort_asc=True, x_axis_sort_series="name", x_axis_sort_series_ascending=True,
-            only_total=True, stack=c.viz == "bar" and bool(c.groupby) and None or None,
+            x_axis=c.x or c.dataset.dttm,
+            time_grain_sqla=c.grain,
+            metrics=c.metrics,
+            groupby=c.groupby,
+            order_desc=True,
+            show_legend=True,
+            legendType="scroll",
+            legendOrientation="top",
+            rich_tooltip=True,
+            x_axis_time_format="smart_date",
+            y_axis_format="SMART_NUMBER",
+            truncate_metric=True,
+            show_empty_columns=True,
+            comparison_type="values",
+            x_axis_sort_asc=True,
+            x_axis_sort_series="name",
+            x_axis_sort_series_ascending=True,
+            only_total=True,
+            stack=c.viz == "bar" and bool(c.groupby) and None or None,
         )
         if c.viz == "bar" and c.groupby:
             p["stack"] = "Stack"
         if c.viz == "line":
             p["seriesType"] = "line"
     elif c.viz == "cat_bar":
-        p.update(x_axis=c.x, metrics=c.metrics, groupby=c.groupby, order_desc=True,
-                 show_legend=True, y_axis_format="SMART_NUMBER", x_axis_sort_asc=True,
-                 x_axis_sort_series="name", x_axis_sort_series_ascending=True, only_total=True)
+        p.update(
+            x_axis=c.x,
+            metrics=c.metrics,
+            groupby=c.groupby,
+            order_desc=True,
+            show_legend=True,
+            y_axis_format="SMART_NUMBER",
+            x_axis_sort_asc=True,
+            x_axis_sort_series="name",
+            x_axis_sort_series_ascending=True,
+            only_total=True,
+        )
     elif c.viz in ("pie", "funnel"):
-        p.update(metric=c.metrics[0], groupby=c.groupby, show_legend=True, show_labels=True,
-                 sort_by_metric=True, number_format="SMART_NUMBER")
+        p.update(
+            metric=c.metrics[0],
+            groupby=c.groupby,
+            show_legend=True,
+            show_labels=True,
+            sort_by_metric=True,
+            number_format="SMART_NUMBER",
+        )
         if c.viz == "pie":
             p.update(label_type="key_percent", donut=True, innerRadius=40, outerRadius=70)
         else:
             p.update(percent_calculation_type="first_step", tooltip_label_type=5, row_limit=20)
     elif c.viz == "heatmap":
-        p.update(x_axis=c.x, groupby=c.groupby[0], metric=c.metrics[0], linear_color_scheme="blue_white_yellow",
-                 normalize_across="heatmap", show_legend=True, show_values=True, sort_x_axis="alpha_asc",
-                 sort_y_axis="alpha_asc", legend_type="continuous", xscale_interval=-1, yscale_interval=-1,
-                 y_axis_format="SMART_NUMBER", value_bounds=[None, None], left_margin="auto",
-                 bottom_margin="auto")
+        p.update(
+            x_axis=c.x,
+            groupby=c.groupby[0],
+            metric=c.metrics[0],
+            linear_color_scheme="blue_white_yellow",
+            normalize_across="heatmap",
+            show_legend=True,
+            show_values=True,
+            sort_x_axis="alpha_asc",
+            sort_y_axis="alpha_asc",
+            legend_type="continuous",
+            xscale_interval=-1,
+            yscale_interval=-1,
+            y_axis_format="SMART_NUMBER",
+            value_bounds=[None, None],
+            left_margin="auto",
+            bottom_margin="auto",
+        )
         if c.x and c.x == c.dataset.dttm:
             p["time_grain_sqla"] = c.grain
     elif c.viz == "table":
-        p.update(query_mode="aggregate", groupby=c.groupby, metrics=c.metrics, all_columns=[],
-                 percent_metrics=[], order_desc=True, table_timestamp_format="smart_date",
-                 server_pagination=False, page_length=25, include_search=True, show_cell_bars=False,
-                 allow_render_html=False, temporal_columns_lookup={c.dataset.dttm: True} if c.dataset.dttm else {})
+        p.update(
+            query_mode="aggregate",
+            groupby=c.groupby,
+            metrics=c.metrics,
+            all_columns=[],
+            percent_metrics=[],
+            order_desc=True,
+            table_timestamp_format="smart_date",
+            server_pagination=False,
+            page_length=25,
+            include_search=True,
+            show_cell_bars=False,
+            allow_render_html=False,
+            temporal_columns_lookup={c.dataset.dttm: True} if c.dataset.dttm else {},
+        )
         if c.metrics:
             p["timeseries_limit_metric"] = c.metrics[0]
     elif c.viz == "pivot":
-        p.update(groupbyRows=c.groupby, groupbyColumns=[c.x] if c.x else [], metrics=c.metrics,
-                 metricsLayout="COLUMNS", aggregateFunction="Sum", rowTotals=True, colTotals=True,
-                 valueFormat="SMART_NUMBER", order_desc=True, time_grain_sqla=c.grain)
+        p.update(
+            groupbyRows=c.groupby,
+            groupbyColumns=[c.x] if c.x else [],
+            metrics=c.metrics,
+            metricsLayout="COLUMNS",
+            aggregateFunction="Sum",
+            rowTotals=True,
+            colTotals=True,
+            valueFormat="SMART_NUMBER",
+            order_desc=True,
+            time_grain_sqla=c.grain,
+        )
     p = {k: v for k, v in p.items() if v is not None}
     p.update(c.extra)
     return p
@@ -254,20 +320,26 @@ def query_context(c: Chart, params: dict) -> str:
     metrics = list(c.metrics)
     if c.viz in ("line", "bar"):
         x = c.x or ds.dttm
-        columns = [{"columnType": "BASE_AXIS", "expressionType": "SQL", "label": x, "sqlExpression": x,
-                    "timeGrain": c.grain}, *c.groupby]
+        columns = [
+            {"columnType": "BASE_AXIS", "expressionType": "SQL", "label": x, "sqlExpression": x, "timeGrain": c.grain},
+            *c.groupby,
+        ]
         orderby = [[metrics[0], False]]
     elif c.viz == "cat_bar":
-        columns = [{"columnType": "BASE_AXIS", "expressionType": "SQL", "label": c.x, "sqlExpression": c.x},
-                   *c.groupby]
+        columns = [{"columnType": "BASE_AXIS", "expressionType": "SQL", "label": c.x, "sqlExpression": c.x}, *c.groupby]
     elif c.viz in ("pie", "funnel", "table"):
         columns = list(c.groupby)
         orderby = [[metrics[0], False]] if metrics else []
     elif c.viz == "heatmap":
         x: Any = c.x
         if c.x == ds.dttm:
-            x = {"columnType": "BASE_AXIS", "expressionType": "SQL", "label": c.x, "sqlExpression": c.x,
-                 "timeGrain": c.grain}
+            x = {
+                "columnType": "BASE_AXIS",
+                "expressionType": "SQL",
+                "label": c.x,
+                "sqlExpression": c.x,
+                "timeGrain": c.grain,
+            }
         columns = [x, c.groupby[0]]
     elif c.viz == "pivot":
         columns = [*c.groupby, *([c.x] if c.x else [])]
@@ -342,14 +414,22 @@ def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: 
     if f.kind == "time":
         base.update(filterType="filter_time", targets=[{}], controlValues={"enableEmptyFilter": False})
     elif f.kind == "grain":
-        base.update(filterType="filter_timegrain", targets=[{"datasetUuid": f.dataset.uuid}],
-                    controlValues={"enableEmptyFilter": False})
+        base.update(
+            filterType="filter_timegrain",
+            targets=[{"datasetUuid": f.dataset.uuid}],
+            controlValues={"enableEmptyFilter": False},
+        )
     else:
         base.update(
             filterType="filter_select",
             targets=[{"datasetUuid": f.dataset.uuid, "column": {"name": f.column}}],
-            controlValues={"enableEmptyFilter": False, "defaultToFirstItem": False, "multiSelect": True,
-                           "searchAllOptions": False, "inverseSelection": False},
+            controlValues={
+                "enableEmptyFilter": False,
+                "defaultToFirstItem": False,
+                "multiSelect": True,
+                "searchAllOptions": False,
+                "inverseSelection": False,
+            },
         )
     return base
 
@@ -366,16 +446,25 @@ def dashboard_yaml(d: Dashboard, columns: dict[str, set]) -> dict:
     for r, row in enumerate(d.rows):
         row_id = f"ROW-{d.slug}-{r}"
         position["GRID_ID"]["children"].append(row_id)
-        position[row_id] = {"children": [], "id": row_id, "meta": {"background": "BACKGROUND_TRANSPARENT"},
-                            "parents": ["ROOT_ID", "GRID_ID"], "type": "ROW"}
+        position[row_id] = {
+            "children": [],
+            "id": row_id,
+            "meta": {"background": "BACKGROUND_TRANSPARENT"},
+            "parents": ["ROOT_ID", "GRID_ID"],
+            "type": "ROW",
+        }
         for c in row:
             n += 1
             chart_ids[c.uuid] = n
             cid = f"CHART-{c.uuid[:10]}"
             position[row_id]["children"].append(cid)
-            position[cid] = {"children": [], "id": cid, "parents": ["ROOT_ID", "GRID_ID", row_id], "type": "CHART",
-                             "meta": {"chartId": n, "height": c.height, "width": c.width, "sliceName": c.name,
-                                      "uuid": c.uuid}}
+            position[cid] = {
+                "children": [],
+                "id": cid,
+                "parents": ["ROOT_ID", "GRID_ID", row_id],
+                "type": "CHART",
+                "meta": {"chartId": n, "height": c.height, "width": c.width, "sliceName": c.name, "uuid": c.uuid},
+            }
     metadata = {
         "color_scheme": "supersetColors",
         "cross_filters_enabled": False,
@@ -388,8 +477,10 @@ def dashboard_yaml(d: Dashboard, columns: dict[str, set]) -> dict:
         "timed_refresh_immune_slices": [],
         "default_filters": "{}",
         "chart_configuration": {},
-        "global_chart_configuration": {"scope": {"rootPath": ["ROOT_ID"], "excluded": []},
-                                       "chartsInScope": sorted(chart_ids.values())},
+        "global_chart_configuration": {
+            "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
+            "chartsInScope": sorted(chart_ids.values()),
+        },
         "native_filter_configuration": [_filter_config(f, d, chart_ids, columns) for f in d.filters],
     }
     return {

@@ -39,9 +39,7 @@ def superset_env(home: Path | None = None) -> dict[str, str]:
     env["SUPERSET_HOME"] = str(home)
     env["SUPERSET_CONFIG_PATH"] = str(CONFIG_PATH)
     env["FLASK_APP"] = "superset.app:create_app()"
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(settings.PROJECT_DIR), env.get("PYTHONPATH", "")) if p
-    )
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(settings.PROJECT_DIR), env.get("PYTHONPATH", "")) if p)
     env.setdefault("SUPERSET_LOG_LEVEL", "WARNING")
     return env
 

@@ -19,7 +19,6 @@ from orchestration.bi import bundle, server
 from orchestration.bi.client import SupersetClient
 from orchestration.publish import publish
 
-
 COMPANIES = [
     # company_id, name, parent (reseller), client_type, currency, timezone, is_test
     (1, "Reseller Alpha", None, "reseller", "USD", "UTC", False),

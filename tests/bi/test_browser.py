@@ -27,9 +27,7 @@ ARGS = [
 
 
 def _dashboards() -> list[dict]:
-    return [
-        yaml.safe_load(text) for rel, text in bundle.read_bundle().items() if rel.startswith("dashboards/")
-    ]
+    return [yaml.safe_load(text) for rel, text in bundle.read_bundle().items() if rel.startswith("dashboards/")]
 
 
 @pytest.fixture(scope="module")

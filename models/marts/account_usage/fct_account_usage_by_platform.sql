@@ -1,0 +1,1 @@
+{{ marts_account_usage_sql(by_platform=true) }}

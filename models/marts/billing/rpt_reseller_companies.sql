@@ -1,0 +1,104 @@
+{#- "Reseller and companies": one row per reseller, dependent company and billing month (the
+    dependent's local month). Counts from the rated usage; retail = what the company pays its
+    reseller (after packages), wholesale = what the platform charges the reseller for the same units.
+    Both are sums of the rounded invoice-line groups (int_billing_period_lines), so they equal the
+    invoice lines billed for that period (regular lines plus later adjustments). Retail in the
+    company's currency, wholesale in the reseller's. -#}
+
+{%- set services = ['sms', 'viber', 'whatsapp', 'email', 'push', 'chat_operator', 'chat_bot', 'chat_user',
+    'chat_alice', 'call_outbound', 'call_inbound', 'bot_api'] %}
+
+with
+
+companies as (
+    select company_id, company_name, parent_company_id, currency from {{ ref('stg_platform__companies') }}
+),
+
+usage as (
+    select usage.*
+    from {{ ref('int_billing_usage_monthly') }} as usage
+    where usage.reseller_id is not null
+),
+
+money as (
+    select
+        usage_company_id as company_id,
+        billing_month,
+        service,
+        sum(amount) filter (where line_kind = 'usage') as retail_amount,
+        sum(amount) filter (where line_kind = 'wholesale') as wholesale_amount
+    from {{ ref('int_billing_period_lines') }}
+    where line_kind in ('usage', 'wholesale')
+    group by all
+),
+
+keys as (
+    select distinct usage.reseller_id, usage.company_id, usage.billing_month from usage
+),
+
+pivoted as (
+    select
+        keys.reseller_id,
+        keys.company_id,
+        keys.billing_month,
+        {%- for s in services %}
+        {%- if s == 'sms' %}
+        coalesce(sum(usage.usage_count) filter (where usage.service = 'sms'), 0) as sms_delivered,
+        coalesce(sum(usage.usage_quantity) filter (where usage.service = 'sms'), 0) as sms_segments,
+        {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
+        coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_sent,
+        coalesce(sum(usage.delivered_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_delivered,
+        {%- elif s.startswith('call_') %}
+        coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_calls,
+        coalesce(sum(usage.talk_seconds) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_seconds,
+        {%- else %}
+        coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_messages,
+        {%- endif %}
+        coalesce(sum(money.retail_amount) filter (where money.service = '{{ s }}'), 0) as {{ s }}_retail,
+        coalesce(sum(money.wholesale_amount) filter (where money.service = '{{ s }}'), 0) as {{ s }}_wholesale,
+        {%- endfor %}
+        coalesce(sum(money.retail_amount), 0) as total_retail,
+        coalesce(sum(money.wholesale_amount), 0) as total_wholesale
+    from keys
+    left join usage
+        on keys.company_id = usage.company_id and keys.billing_month = usage.billing_month
+    left join money
+        on usage.company_id = money.company_id and usage.billing_month = money.billing_month
+        and usage.service = money.service
+    group by keys.reseller_id, keys.company_id, keys.billing_month
+),
+
+final as (
+    select
+        cast(pivoted.reseller_id as bigint) as reseller_id,
+        resellers.company_name as reseller_name,
+        cast(pivoted.company_id as bigint) as company_id,
+        companies.company_name,
+        pivoted.billing_month,
+        companies.currency as retail_currency,
+        resellers.currency as wholesale_currency,
+        {%- for s in services %}
+        {%- if s == 'sms' %}
+        cast(pivoted.sms_delivered as bigint) as sms_delivered,
+        cast(pivoted.sms_segments as bigint) as sms_segments,
+        {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
+        cast(pivoted.{{ s }}_sent as bigint) as {{ s }}_sent,
+        cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
+        {%- elif s.startswith('call_') %}
+        cast(pivoted.{{ s }}_calls as bigint) as {{ s }}_calls,
+        cast(pivoted.{{ s }}_seconds as bigint) as {{ s }}_seconds,
+        {%- else %}
+        cast(pivoted.{{ s }}_messages as bigint) as {{ s }}_messages,
+        {%- endif %}
+        cast(pivoted.{{ s }}_retail as decimal(18, 4)) as {{ s }}_retail,
+        cast(pivoted.{{ s }}_wholesale as decimal(18, 4)) as {{ s }}_wholesale,
+        {%- endfor %}
+        cast(pivoted.total_retail as decimal(18, 4)) as total_retail,
+        cast(pivoted.total_wholesale as decimal(18, 4)) as total_wholesale,
+        pivoted.total_retail <> 0 or pivoted.total_wholesale <> 0 as has_expenses
+    from pivoted
+    left join companies on pivoted.company_id = companies.company_id
+    left join companies as resellers on pivoted.reseller_id = resellers.company_id
+)
+
+select * from final
