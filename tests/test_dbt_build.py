@@ -47,7 +47,8 @@ def test_full_build_covers_every_entity(built_warehouse):
             assert con.execute(f"select count(*) from staging.{name}").fetchone()[0] > 0, name
         # staging keeps one row per key although raw holds exact duplicates
         raw, deduped = con.execute(
-            "select (select count(*) from raw.notifications), (select count(*) from staging.stg_platform__notifications)"
+            "select (select count(*) from raw.notifications),"
+            " (select count(*) from staging.stg_platform__notifications)"
         ).fetchone()
         assert deduped < raw
 

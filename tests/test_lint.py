@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +30,6 @@ def test_ruff_format():
 @pytest.mark.timeout(900)
 def test_sqlfluff_lint_models(tmp_path):
     # the dbt templater compiles against a warehouse: give it an empty one of its own
-    import os
-
     env = {**os.environ, "WAREHOUSE_PATH": str(tmp_path / "lint.duckdb"), "DBT_TARGET_PATH": str(tmp_path / "target")}
     result = subprocess.run(
         [str(BIN / "sqlfluff"), "lint", "models", "tests/dbt", "--processes", "2", "--format", "human"],
