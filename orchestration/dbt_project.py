@@ -22,8 +22,22 @@ dbt_project = DbtProject(
 # the dbt of this environment, also when the venv is not on PATH (dagster dev, CI)
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
-# `dagster dev` re-parses on start; elsewhere (tests, CI, `make run`) parse once if no manifest exists yet.
-if dbt_project.preparer.using_dagster_dev() or not dbt_project.manifest_path.exists():
+
+def manifest_is_stale() -> bool:
+    """True when the manifest is missing or older than a dbt file (models, macros, tests, config)."""
+    manifest = Path(dbt_project.manifest_path)
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    project = Path(settings.PROJECT_DIR)
+    sources = [project / "dbt_project.yml", *(project / "seeds").glob("**/*")]
+    for folder in ("models", "macros", "tests/dbt"):
+        sources += (project / folder).glob("**/*")
+    return any(path.stat().st_mtime > built for path in sources if path.is_file())
+
+
+# Parse when the project changed since the last manifest (always under `dagster dev`).
+if dbt_project.preparer.using_dagster_dev() or manifest_is_stale():
     subprocess.run(
         [
             DBT_EXECUTABLE,

@@ -74,4 +74,72 @@ NOTIFICATIONS = Dashboard(
     ],
 )
 
-DASHBOARDS = [NOTIFICATIONS]
+# --- chats ------------------------------------------------------------------------------------
+chat_messages = Dataset(
+    "chats",
+    "fct_chat_messages_daily",
+    "local_date",
+    {
+        "messages": "sum(messages)",
+        "alice_messages": "sum(alice_messages)",
+        "proactive_messages": "sum(proactive_messages)",
+    },
+)
+conversations = Dataset(
+    "chats",
+    "fct_conversations_daily",
+    "local_date",
+    {
+        "conversations": "sum(conversations)",
+        "resolved_conversations": "sum(resolved_conversations)",
+        "avg_first_response_seconds": "sum(total_first_operator_response_seconds)::double"
+        " / nullif(sum(conversations_with_operator_response), 0)",
+    },
+    {"avg_first_response_seconds": ",.0f"},
+)
+
+CHATS = Dashboard(
+    "Chats and chatbot engagement",
+    "chats",
+    rows=[
+        [
+            Chart("Chat messages", "big_number", chat_messages, ["messages"], width=3, height=30),
+            Chart("Alice messages", "big_number", chat_messages, ["alice_messages"], width=3, height=30),
+            Chart("Conversations", "big_number", conversations, ["conversations"], width=3, height=30),
+            Chart(
+                "Avg first operator response (s)",
+                "big_number",
+                conversations,
+                ["avg_first_response_seconds"],
+                width=3,
+                height=30,
+            ),
+        ],
+        [
+            Chart("Chat messages over time by sender", "line", chat_messages, ["messages"], ["sender_type"], width=8),
+            Chart("Chat messages by messenger", "pie", chat_messages, ["messages"], ["messenger"], width=4),
+        ],
+        [
+            Chart(
+                "Conversations over time", "bar", conversations, ["conversations", "resolved_conversations"], width=6
+            ),
+            Chart(
+                "Chat messages by company and sender",
+                "table",
+                chat_messages,
+                ["messages", "alice_messages", "proactive_messages"],
+                ["company_id", "sender_type"],
+                width=6,
+            ),
+        ],
+    ],
+    filters=[
+        Filter("Period", "time"),
+        Filter("Time grain", "grain", dataset=chat_messages),
+        Filter("Company", "select", "company_id", chat_messages),
+        Filter("Messenger", "select", "messenger", chat_messages),
+        Filter("Sender type", "select", "sender_type", chat_messages),
+    ],
+)
+
+DASHBOARDS = [NOTIFICATIONS, CHATS]

@@ -71,6 +71,35 @@ def build_fixture_warehouse(path: Path | str) -> Path:
         from notifications.fct_notifications_daily
         """
     )
+    con.execute("create schema chats")
+    con.execute(
+        """
+        create table chats.fct_chat_messages_daily as
+        select d::date as local_date, c.company_id, m.messenger, s.sender_type,
+            (1 + hash(d, c.company_id, m.messenger, s.sender_type) % 30)::bigint as messages,
+            case when m.messenger = 'alice' then (1 + hash(d, c.company_id) % 5)::bigint else 0 end
+                as alice_messages,
+            case when s.sender_type = 'operator' then (hash(d, c.company_id) % 3)::bigint else 0 end
+                as proactive_messages
+        from range(date '2024-01-01', date '2024-03-01', interval 1 day) t(d)
+        cross join core.dim_companies c
+        cross join (select unnest(['telegram', 'whatsapp', 'alice']) as messenger) m
+        cross join (select unnest(['operator', 'bot', 'user']) as sender_type) s
+        """
+    )
+    con.execute(
+        """
+        create table chats.fct_conversations_daily as
+        select d::date as local_date, c.company_id, m.messenger,
+            (1 + hash(d, c.company_id, m.messenger) % 10)::bigint as conversations,
+            (hash(d, c.company_id, m.messenger) % 7)::bigint as resolved_conversations,
+            (1 + hash(d, c.company_id) % 4)::bigint as conversations_with_operator_response,
+            (30 + hash(d, c.company_id, m.messenger) % 600)::bigint as total_first_operator_response_seconds
+        from range(date '2024-01-01', date '2024-03-01', interval 1 day) t(d)
+        cross join core.dim_companies c
+        cross join (select unnest(['telegram', 'whatsapp', 'alice']) as messenger) m
+        """
+    )
     con.execute("create table raw.notifications as select 1 as id, 'raw must not be published' as note")
     con.close()
     return path

@@ -123,7 +123,7 @@ def test_rls_reseller_sees_only_its_companies(superset_url, admin, marts):
             "select distinct parent_company_id from core.dim_companies where parent_company_id is not null"
         ).fetchall()
     ]
-    assert len(resellers) >= 2
+    assert resellers, "the warehouse has no reseller"
     all_companies = {r[0] for r in marts.execute("select company_id from core.dim_companies").fetchall()}
     admin_charts = _charts(admin)
     table_chart = next(n for n in admin_charts if re.search("by company", n, re.I))
