@@ -60,9 +60,7 @@ class EntityLoad:
     reasons: dict[str, int] = field(default_factory=dict)
 
 
-def connect(
-    warehouse: Path | str = settings.WAREHOUSE_PATH, wait_seconds: float = 600
-) -> duckdb.DuckDBPyConnection:
+def connect(warehouse: Path | str = settings.WAREHOUSE_PATH, wait_seconds: float = 600) -> duckdb.DuckDBPyConnection:
     """Open the warehouse for writing, waiting while another writer holds DuckDB's file lock."""
     path = Path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -166,8 +164,9 @@ def _read_lines(path: Path, relative_name: str) -> pa.Table:
 
 
 def _value_sql(f: Field) -> str:
-    """Typed value of a field from the parsed document `doc` (null if absent or invalid)."""
-    text = f"(doc->>'{f.name}')"
+    """Typed value of a field from `fields`, the line's fields as JSON values (null if absent)."""
+    json_value = f'fields."{f.name}"'
+    text = f"({json_value}->>'$')"
     return {
         "int": f"try_cast({text} as bigint)",
         "str": text,
@@ -175,15 +174,16 @@ def _value_sql(f: Field) -> str:
         "timestamp": f"timezone('UTC', try_cast({text} as timestamptz))",
         "date": f"try_cast({text} as date)",
         "decimal": f"try_cast({text} as decimal(18, 6))",
-        "str_list": f"try_cast(doc->'{f.name}' as varchar[])",
-        "object": f"(doc->'{f.name}')",
+        "str_list": f"try_cast({json_value} as varchar[])",
+        "object": json_value,
     }[f.kind]
 
 
 def _type_ok_sql(f: Field) -> str:
     """True when a present field has the contract's type."""
-    json_type = f"json_type(doc->'{f.name}')"
-    text = f"(doc->>'{f.name}')"
+    json_value = f'fields."{f.name}"'
+    json_type = f"json_type({json_value})"
+    text = f"({json_value}->>'$')"
     return {
         "int": f"{json_type} in ('BIGINT', 'UBIGINT')",
         "str": f"{json_type} = 'VARCHAR'",
@@ -192,7 +192,7 @@ def _type_ok_sql(f: Field) -> str:
         "date": f"{json_type} = 'VARCHAR' and try_cast({text} as date) is not null",
         # money is a decimal string by contract; a JSON float could already have lost precision
         "decimal": f"{json_type} = 'VARCHAR' and try_cast({text} as decimal(18, 6)) is not null",
-        "str_list": f"{json_type} = 'ARRAY' and try_cast(doc->'{f.name}' as varchar[]) is not null",
+        "str_list": f"{json_type} = 'ARRAY' and try_cast({json_value} as varchar[]) is not null",
         "object": f"{json_type} = 'OBJECT'",
     }[f.kind]
 
@@ -212,11 +212,11 @@ _KIND_WORDS = {
 def _reason_sql(fields: Iterable[Field]) -> str:
     checks = [
         "case when bad_utf8 then 'invalid UTF-8' end",
-        "case when not bad_utf8 and not json_valid(line) then 'invalid JSON' end",
-        "case when json_valid(line) and json_type(doc) <> 'OBJECT' then 'not a JSON object' end",
+        "case when not bad_utf8 and not is_json then 'invalid JSON' end",
+        "case when is_json and not is_object then 'not a JSON object' end",
     ]
     for f in fields:
-        present = f"coalesce(json_type(doc->'{f.name}'), 'NULL') <> 'NULL'"
+        present = f'fields."{f.name}" is not null'
         if f.required:
             checks.append(f"case when is_object and not {present} then 'missing required field {f.name}' end")
         checks.append(
@@ -238,29 +238,30 @@ def _load_entity(
     tables = [_read_lines(path, path.relative_to(landing).as_posix()) for path in files]
     stats.files = len(files)
     if tables:
-        lines = pa.concat_tables(tables)  # noqa: F841 - read by DuckDB below
+        con.register("lines", pa.concat_tables(tables))
+        # each line is parsed once: every contract field is extracted as a JSON value
+        structure = "{" + ", ".join(f'"{f.name}": "JSON"' for f in fields) + "}"
+        known = "{" + ", ".join(f'"{f.name}": null' for f in fields) + "}"
         con.execute(
-            """
+            f"""
             create or replace temp table parsed as
             with documents as (
                 select source_file, line_number, line, bad_utf8,
-                       case when json_valid(line) then json(line) end as doc
+                       coalesce(json_valid(line), false) as is_json
                 from lines
                 where line is null or trim(line) <> ''
+            ),
+            objects as (
+                select *, is_json and starts_with(ltrim(line), '{{') as is_object from documents
             )
-            select *, coalesce(json_type(doc) = 'OBJECT', false) as is_object from documents
+            select *,
+                   case when is_object then json_transform(line, '{structure}') end as fields,
+                   -- fields outside the contract: the object minus the contract's keys
+                   case when is_object then nullif(json_merge_patch(line, '{known}'), '{{}}') end as extra_fields
+            from objects
             """
         )
-        known = ", ".join(f'"{f.name}": null' for f in fields)
-        con.execute(
-            f"""
-            create or replace temp table checked as
-            select *, {_reason_sql(fields)} as reason,
-                   case when is_object then nullif(json_merge_patch(doc, '{{{known}}}'), '{{}}') end
-                       as extra_fields
-            from parsed
-            """
-        )
+        con.execute(f"create or replace temp table checked as select *, {_reason_sql(fields)} as reason from parsed")
         columns = ", ".join(f'"{f.name}"' for f in fields)
         values = ", ".join(_value_sql(f) for f in fields)
         con.execute(
@@ -376,9 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--landing", type=Path, default=settings.LANDING_PATH)
     parser.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE_PATH)
-    parser.add_argument(
-        "--from", dest="start", type=_parse_date, help="first export day (default: first found)"
-    )
+    parser.add_argument("--from", dest="start", type=_parse_date, help="first export day (default: first found)")
     parser.add_argument("--to", dest="end", type=_parse_date, help="last export day (default: last found)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
