@@ -43,8 +43,7 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
         " country:str is_test:bool tags:str_list created_at:timestamp updated_at:timestamp"
     ),
     "operators": _fields(
-        "operator_id:int company_id:int name:str group_id:int? group_name:str? is_active:bool"
-        " updated_at:timestamp"
+        "operator_id:int company_id:int name:str group_id:int? group_name:str? is_active:bool updated_at:timestamp"
     ),
     "chat_configs": _fields(
         "chat_config_id:int company_id:int name:str messenger:str platform:str is_test:bool"
@@ -63,9 +62,7 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
         "message_id:str company_id:int channel:str template_id:int recipient_hash:str fallback_of:str?"
         " is_optional:bool scheduled_for:timestamp? sms_segments:int created_at:timestamp"
     ),
-    "notification_events": _fields(
-        "event_id:str message_id:str status:str error_code:str? occurred_at:timestamp"
-    ),
+    "notification_events": _fields("event_id:str message_id:str status:str error_code:str? occurred_at:timestamp"),
     "chat_messages": _fields(
         "message_id:str chat_id:str company_id:int chat_config_id:int messenger:str sender_type:str"
         " operator_id:int? bot_id:int? is_first_bot_message:bool is_proactive:bool text_length:int"
@@ -79,9 +76,7 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
         "call_id:str company_id:int direction:str bot_id:int? from_hash:str to_hash:str"
         " started_at:timestamp answered_at:timestamp? ended_at:timestamp disposition:str"
     ),
-    "bot_api_messages": _fields(
-        "message_id:str company_id:int bot_id:int is_billable:bool sent_at:timestamp"
-    ),
+    "bot_api_messages": _fields("message_id:str company_id:int bot_id:int is_billable:bool sent_at:timestamp"),
     "balance_transactions": _fields(
         "txn_id:str company_id:int kind:str amount:decimal currency:str package_id:int? occurred_at:timestamp"
     ),

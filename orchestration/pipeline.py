@@ -33,22 +33,26 @@ def dbt(*args: str) -> None:
     subprocess.run(command, check=True, env=env, cwd=settings.PROJECT_DIR)
 
 
+def billed_months() -> list[str]:
+    import duckdb
+
+    with duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True) as con:
+        rows = con.execute("select distinct strftime(invoice_month, '%Y-%m-%d') from billing.fct_invoices order by 1")
+        return [month for (month,) in rows.fetchall()]
+
+
 def step(title: str) -> float:
     print(f"\n== {title}", flush=True)
     return time.monotonic()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m orchestration.pipeline", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m orchestration.pipeline", description=__doc__.split("\n")[0])
     parser.add_argument("--profile", default="small", choices=["small", "medium", "large"])
     parser.add_argument("--months", type=int, default=3)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 7, 1))
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument(
-        "--skip-generate", action="store_true", help="load what is already in the landing folder"
-    )
+    parser.add_argument("--skip-generate", action="store_true", help="load what is already in the landing folder")
     args = parser.parse_args(argv)
     started = time.monotonic()
 
@@ -56,9 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         from orchestration.generator import generate
 
         step(f"generate a {args.profile} sample export of {args.months} months into {settings.LANDING_PATH}")
-        generate(
-            settings.LANDING_PATH, profile=args.profile, months=args.months, start=args.start, seed=args.seed
-        )
+        generate(settings.LANDING_PATH, profile=args.profile, months=args.months, start=args.start, seed=args.seed)
 
     step(f"load the landing folder into {settings.WAREHOUSE_PATH} (raw schema)")
     days = ingestion.available_days(settings.LANDING_PATH)
@@ -72,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
 
     step("dbt build (every model and test)")
     dbt("build")
+
+    from orchestration.billing.documents import render_month_documents
+
+    step(f"render invoice PDFs and Excel reports into {settings.DOCUMENTS_PATH}")
+    for month in billed_months():
+        result = render_month_documents(month, settings.WAREHOUSE_PATH, settings.DOCUMENTS_PATH)
+        print(
+            f"{result.month}: {result.invoices} invoices ({result.final_invoices} final), "
+            f"{len(result.pdf_written)} PDFs written, {len(result.excel_written)} Excel reports"
+        )
 
     step(f"publish the marts to {settings.SERVING_WAREHOUSE_PATH}")
     print(publish.publish(settings.WAREHOUSE_PATH, settings.SERVING_WAREHOUSE_PATH))

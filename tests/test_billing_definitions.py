@@ -7,8 +7,8 @@ from dagster import Definitions, build_schedule_context
 
 from orchestration.billing.definitions import (
     billing_build_args,
-    billing_documents,
     billing_dbt_assets,
+    billing_documents,
     billing_job,
     billing_months,
     billing_schedule,
@@ -18,12 +18,21 @@ from orchestration.dbt_project import dbt_resource
 
 
 def test_definitions_load():
-    defs = Definitions(assets=[billing_dbt_assets, billing_documents], jobs=[billing_job],
-                       schedules=[billing_schedule], resources={"dbt": dbt_resource})
+    defs = Definitions(
+        assets=[billing_dbt_assets, billing_documents],
+        jobs=[billing_job],
+        schedules=[billing_schedule],
+        resources={"dbt": dbt_resource},
+    )
     defs.resolve_all_job_defs()
     names = {key.path[-1] for key in billing_dbt_assets.keys}
-    assert {"int_rated_usage", "fct_invoices", "fct_invoice_lines", "rpt_reseller_companies",
-            "fct_account_transactions"} <= names
+    assert {
+        "int_rated_usage",
+        "fct_invoices",
+        "fct_invoice_lines",
+        "rpt_reseller_companies",
+        "fct_account_transactions",
+    } <= names
     assert billing_dbt_assets.partitions_def == billing_months
 
 
@@ -39,9 +48,14 @@ def test_schedule_runs_the_closing_month_through_the_grace_period():
     assert billing_schedule.cron_schedule == "0 6 1-7 * *"
     assert previous_month_key(datetime(2026, 8, 1, 6)) == "2026-07-01"
     assert previous_month_key(datetime(2026, 1, 4, 6)) == "2025-12-01"
-    defs = Definitions(assets=[billing_dbt_assets, billing_documents], jobs=[billing_job],
-                       schedules=[billing_schedule], resources={"dbt": dbt_resource})
-    context = build_schedule_context(scheduled_execution_time=datetime(2026, 9, 1, 6),
-                                     repository_def=defs.get_repository_def())
+    defs = Definitions(
+        assets=[billing_dbt_assets, billing_documents],
+        jobs=[billing_job],
+        schedules=[billing_schedule],
+        resources={"dbt": dbt_resource},
+    )
+    context = build_schedule_context(
+        scheduled_execution_time=datetime(2026, 9, 1, 6), repository_def=defs.get_repository_def()
+    )
     request = billing_schedule.evaluate_tick(context).run_requests[0]
     assert request.partition_key == "2026-08-01"

@@ -126,7 +126,9 @@ def _remap_chart_ids(obj: Any, id_map: dict[int, int]) -> Any:
             if isinstance(key, str) and key.isdigit() and int(key) in id_map:
                 new_key = str(id_map[int(key)])
             if key in list_keys and isinstance(value, list):
-                value = sorted(id_map.get(v, v) if isinstance(v, int) else v for v in value)
+                # ids of charts that are not on this dashboard are stale (the importer does not
+                # remap chartsInScope): drop them, the frontend recomputes scopes on load
+                value = sorted(id_map[v] for v in value if isinstance(v, int) and v in id_map)
             elif key in ("id", "chartId") and isinstance(value, int) and value in id_map:
                 value = id_map[value]
             else:
@@ -179,7 +181,17 @@ def normalise_export(content: bytes) -> dict[str, str]:
                     if meta.get("uuid") in chart_number and isinstance(meta.get("chartId"), int):
                         id_map[meta["chartId"]] = chart_number[meta["uuid"]]
             data["position"] = _remap_chart_ids(position, id_map)
-            data["metadata"] = _remap_chart_ids(data.get("metadata") or {}, id_map)
+            metadata = _remap_chart_ids(data.get("metadata") or {}, id_map)
+            # chartsInScope is derived data the importer does not remap: drop it, the frontend
+            # recomputes it from scope.rootPath/excluded when the dashboard loads
+            for config in [
+                *metadata.get("native_filter_configuration", []),
+                metadata.get("global_chart_configuration") or {},
+                *(metadata.get("chart_configuration") or {}).values(),
+            ]:
+                config.pop("chartsInScope", None)
+                (config.get("crossFilters") or {}).pop("chartsInScope", None)
+            data["metadata"] = metadata
             key = data.get("slug") or slugify(data["dashboard_title"])
             out[f"dashboards/{key}.yaml"] = dump_yaml(data)
         elif rel.startswith("themes/"):

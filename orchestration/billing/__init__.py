@@ -1,1 +1,1 @@
-"""Monthly billing: Dagster assets, job and schedules (definitions.py), invoice PDF and Excel rendering (documents.py)."""
+"""Monthly billing: Dagster assets, job and schedule (definitions.py); invoice PDFs and Excel (documents.py)."""

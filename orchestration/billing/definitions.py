@@ -12,7 +12,6 @@ the first run after every company's grace period (local midnight of the 1st + in
 most 12 h behind UTC) finalises them; later runs of that month are no-ops for final invoices.
 """
 
-
 import json
 import os
 from datetime import date, datetime, timedelta
@@ -68,8 +67,7 @@ def billing_vars(partition_key: str, as_of: str = "") -> dict[str, str]:
 
 def billing_build_args(partition_key: str, as_of: str = "") -> list[str]:
     # unit tests run in CI (`dbt build -s tag:billing`), not in every monthly run
-    return ["build", "--vars", json.dumps(billing_vars(partition_key, as_of)), "--exclude-resource-type",
-            "unit_test"]
+    return ["build", "--vars", json.dumps(billing_vars(partition_key, as_of)), "--exclude-resource-type", "unit_test"]
 
 
 @dbt_assets(
@@ -103,25 +101,29 @@ def billing_documents(context: AssetExecutionContext) -> MaterializeResult:
     result = render_month_documents(context.partition_key, settings.WAREHOUSE_PATH, settings.DOCUMENTS_PATH)
     unpriced = sum(result.unpriced_events.values())
     if unpriced:
-        context.log.warning(f"{unpriced} usage events of {result.month} could not be priced: "
-                            f"{result.unpriced_events} (see billing.fct_unpriced_usage)")
-    return MaterializeResult(metadata={
-        "invoices": result.invoices,
-        "final_invoices": result.final_invoices,
-        "draft_invoices": result.draft_invoices,
-        "pdf_written": len(result.pdf_written),
-        "pdf_kept_final": len(result.pdf_kept),
-        "excel_reports": len(result.excel_written),
-        "unpriced_events": unpriced,
-        "unpriced_by_reason": MetadataValue.json(result.unpriced_events),
-        "documents_path": MetadataValue.path(str(settings.DOCUMENTS_PATH / "invoices" / result.month)),
-    })
+        context.log.warning(
+            f"{unpriced} usage events of {result.month} could not be priced: "
+            f"{result.unpriced_events} (see billing.fct_unpriced_usage)"
+        )
+    return MaterializeResult(
+        metadata={
+            "invoices": result.invoices,
+            "final_invoices": result.final_invoices,
+            "draft_invoices": result.draft_invoices,
+            "pdf_written": len(result.pdf_written),
+            "pdf_kept_final": len(result.pdf_kept),
+            "excel_reports": len(result.excel_written),
+            "unpriced_events": unpriced,
+            "unpriced_by_reason": MetadataValue.json(result.unpriced_events),
+            "documents_path": MetadataValue.path(str(settings.DOCUMENTS_PATH / "invoices" / result.month)),
+        }
+    )
 
 
 billing_job = define_asset_job(
     name="billing_job",
     description="Monthly billing: rate usage, build draft/final invoices, reseller report, account "
-                "transactions, then render invoice PDFs and Excel reports.",
+    "transactions, then render invoice PDFs and Excel reports.",
     selection=AssetSelection.assets(billing_dbt_assets, billing_documents),
     partitions_def=billing_months,
 )
@@ -137,7 +139,7 @@ def previous_month_key(now: datetime) -> str:
     cron_schedule=f"0 {SCHEDULE_HOUR_UTC} 1-{invoice_grace_days() + 4} * *",
     execution_timezone="UTC",
     description="The closing month at 06:00 UTC on days 1..grace+4: drafts on the 1st, refreshed with late "
-                "usage during the grace period, finalised by the first run after it.",
+    "usage during the grace period, finalised by the first run after it.",
 )
 def billing_schedule(context: ScheduleEvaluationContext):
     now = context.scheduled_execution_time or datetime.utcnow()

@@ -74,13 +74,16 @@ def render_invoice_pdf(path: Path, invoice: dict, lines: list[dict]) -> None:
         Paragraph(f"Issuer: {invoice['issuer_name']}", styles["Normal"]),
         Paragraph(f"Bill to: {invoice['company_name']} (company #{invoice['company_id']})", styles["Normal"]),
         Paragraph(
-            f"Period: {invoice['period_start']:%Y-%m-%d} to {invoice['period_end']:%Y-%m-%d} "
-            f"({invoice['timezone']})",
+            f"Period: {invoice['period_start']:%Y-%m-%d} to {invoice['period_end']:%Y-%m-%d} ({invoice['timezone']})",
             styles["Normal"],
         ),
         Paragraph(
-            "Issued: " + (f"{invoice['issued_at']:%Y-%m-%d %H:%M} UTC" if invoice["issued_at"] else
-                          f"not yet (draft until {invoice['finalisation_due_at']:%Y-%m-%d %H:%M} UTC)"),
+            "Issued: "
+            + (
+                f"{invoice['issued_at']:%Y-%m-%d %H:%M} UTC"
+                if invoice["issued_at"]
+                else f"not yet (draft until {invoice['finalisation_due_at']:%Y-%m-%d %H:%M} UTC)"
+            ),
             styles["Normal"],
         ),
         Spacer(1, 6 * mm),
@@ -88,28 +91,35 @@ def render_invoice_pdf(path: Path, invoice: dict, lines: list[dict]) -> None:
     header = ["#", "Description", "Period", "Quantity", "Unit", "Unit price", "Amount"]
     data = [header]
     for line in lines:
-        data.append([
-            str(line["line_number"]),
-            Paragraph(line["description"], styles["BodyText"]),
-            f"{line['period_month']:%Y-%m}",
-            f"{line['quantity']:,.2f}" if line["unit"] == "minute" else f"{line['quantity']:,.0f}",
-            line["unit"],
-            f"{line['unit_price']:.6f} {line['price_currency']}".rstrip("0").rstrip(".")
-            if line["unit_price"] else "0",
-            _money(line["amount"], line["currency"]),
-        ])
+        data.append(
+            [
+                str(line["line_number"]),
+                Paragraph(line["description"], styles["BodyText"]),
+                f"{line['period_month']:%Y-%m}",
+                f"{line['quantity']:,.2f}" if line["unit"] == "minute" else f"{line['quantity']:,.0f}",
+                line["unit"],
+                f"{line['unit_price']:.6f} {line['price_currency']}".rstrip("0").rstrip(".")
+                if line["unit_price"]
+                else "0",
+                _money(line["amount"], line["currency"]),
+            ]
+        )
     data.append(["", "Total", "", "", "", "", _money(invoice["total_amount"], invoice["currency"])])
     table = Table(data, colWidths=[8 * mm, 70 * mm, 16 * mm, 20 * mm, 15 * mm, 26 * mm, 28 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-        ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
-        ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -2), [colors.white, colors.whitesmoke]),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -2), [colors.white, colors.whitesmoke]),
+            ]
+        )
+    )
     story += [
         table,
         Spacer(1, 6 * mm),
@@ -123,8 +133,9 @@ def render_invoice_pdf(path: Path, invoice: dict, lines: list[dict]) -> None:
     _atomic_write(path, lambda tmp: SimpleDocTemplate(tmp, pagesize=A4, title=title).build(story))
 
 
-def render_company_excel(path: Path, invoice: dict | None, lines: list[dict], usage: list[dict],
-                         company: dict, month: str) -> None:
+def render_company_excel(
+    path: Path, invoice: dict | None, lines: list[dict], usage: list[dict], company: dict, month: str
+) -> None:
     wb = Workbook()
     bold = Font(bold=True)
     summary = wb.active
@@ -132,8 +143,16 @@ def render_company_excel(path: Path, invoice: dict | None, lines: list[dict], us
     summary.append(["Monthly report", f"{company['company_name']} (#{company['company_id']})"])
     summary.append(["Billing month", month])
     if invoice:
-        for key in ("invoice_id", "invoice_status", "currency", "usage_amount", "wholesale_amount",
-                    "adjustment_amount", "total_amount", "issued_at"):
+        for key in (
+            "invoice_id",
+            "invoice_status",
+            "currency",
+            "usage_amount",
+            "wholesale_amount",
+            "adjustment_amount",
+            "total_amount",
+            "issued_at",
+        ):
             value = invoice[key]
             summary.append([key, float(value) if isinstance(value, Decimal) else value])
     else:
@@ -142,15 +161,37 @@ def render_company_excel(path: Path, invoice: dict | None, lines: list[dict], us
         row[0].font = bold
 
     sheet = wb.create_sheet("Invoice lines")
-    cols = ["line_number", "description", "period_month", "is_adjustment", "line_kind", "service", "quantity",
-            "unit", "unit_price", "price_currency", "amount", "currency"]
+    cols = [
+        "line_number",
+        "description",
+        "period_month",
+        "is_adjustment",
+        "line_kind",
+        "service",
+        "quantity",
+        "unit",
+        "unit_price",
+        "price_currency",
+        "amount",
+        "currency",
+    ]
     sheet.append(cols)
     for line in lines:
         sheet.append([float(line[c]) if isinstance(line[c], Decimal) else line[c] for c in cols])
     usage_sheet = wb.create_sheet("Usage by service")
-    ucols = ["service", "usage_count", "delivered_count", "usage_quantity", "talk_seconds", "billable_base_quantity",
-             "package_covered_base_quantity", "paid_base_quantity", "unpriced_count", "company_amount_exact",
-             "company_currency"]
+    ucols = [
+        "service",
+        "usage_count",
+        "delivered_count",
+        "usage_quantity",
+        "talk_seconds",
+        "billable_base_quantity",
+        "package_covered_base_quantity",
+        "paid_base_quantity",
+        "unpriced_count",
+        "company_amount_exact",
+        "company_currency",
+    ]
     usage_sheet.append(ucols)
     for row in usage:
         usage_sheet.append([float(row[c]) if isinstance(row[c], Decimal) else row[c] for c in ucols])
@@ -161,8 +202,9 @@ def render_company_excel(path: Path, invoice: dict | None, lines: list[dict], us
     _atomic_write(path, wb.save)
 
 
-def render_month_documents(month: str | date, warehouse: Path | None = None,
-                           documents: Path | None = None) -> DocumentsResult:
+def render_month_documents(
+    month: str | date, warehouse: Path | None = None, documents: Path | None = None
+) -> DocumentsResult:
     """Render every invoice of a billing month (PDF) and each company's monthly Excel report."""
     month_date = date.fromisoformat(str(month)[:10]).replace(day=1)
     warehouse = Path(warehouse or settings.WAREHOUSE_PATH)
@@ -171,16 +213,26 @@ def render_month_documents(month: str | date, warehouse: Path | None = None,
     result = DocumentsResult(month=tag)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        invoices = _rows(con, "select * from billing.fct_invoices where invoice_month = ? order by invoice_id",
-                         [month_date])
-        lines = _rows(con, "select * from billing.fct_invoice_lines where invoice_month = ? "
-                           "order by invoice_id, line_number", [month_date])
-        usage = _rows(con, "select * from intermediate.int_billing_usage_monthly where billing_month = ? "
-                           "order by company_id, service", [month_date])
+        invoices = _rows(
+            con, "select * from billing.fct_invoices where invoice_month = ? order by invoice_id", [month_date]
+        )
+        lines = _rows(
+            con,
+            "select * from billing.fct_invoice_lines where invoice_month = ? order by invoice_id, line_number",
+            [month_date],
+        )
+        usage = _rows(
+            con,
+            "select * from intermediate.int_billing_usage_monthly where billing_month = ? order by company_id, service",
+            [month_date],
+        )
         companies = _rows(con, "select company_id, company_name from staging.stg_platform__companies", [])
-        result.unpriced_events = dict(con.execute(
-            "select rating_issue, count(*) from billing.fct_unpriced_usage where billing_month = ? group by 1",
-            [month_date]).fetchall())
+        result.unpriced_events = dict(
+            con.execute(
+                "select rating_issue, count(*) from billing.fct_unpriced_usage where billing_month = ? group by 1",
+                [month_date],
+            ).fetchall()
+        )
     finally:
         con.close()
 
@@ -214,9 +266,12 @@ def render_month_documents(month: str | date, warehouse: Path | None = None,
         invoice = invoice_by_company.get(company_id)
         path = documents / "reports" / tag / f"company-{company_id:06d}-{tag}.xlsx"
         render_company_excel(
-            path, invoice, by_invoice.get(invoice["invoice_id"], []) if invoice else [],
+            path,
+            invoice,
+            by_invoice.get(invoice["invoice_id"], []) if invoice else [],
             usage_by_company.get(company_id, []),
-            {"company_id": company_id, "company_name": names.get(company_id, "?")}, tag,
+            {"company_id": company_id, "company_name": names.get(company_id, "?")},
+            tag,
         )
         result.excel_written.append(str(path))
     return result
@@ -229,9 +284,11 @@ def main() -> None:
     parser.add_argument("--documents", type=Path, default=None)
     args = parser.parse_args()
     result = render_month_documents(args.month, args.warehouse, args.documents)
-    print(f"{result.month}: {result.invoices} invoices ({result.final_invoices} final, {result.draft_invoices} "
-          f"draft), {len(result.pdf_written)} PDFs written, {len(result.excel_written)} Excel reports; "
-          f"unpriced events: {result.unpriced_events or 0}")
+    print(
+        f"{result.month}: {result.invoices} invoices ({result.final_invoices} final, {result.draft_invoices} "
+        f"draft), {len(result.pdf_written)} PDFs written, {len(result.excel_written)} Excel reports; "
+        f"unpriced events: {result.unpriced_events or 0}"
+    )
 
 
 if __name__ == "__main__":

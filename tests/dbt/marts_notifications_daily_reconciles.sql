@@ -1,7 +1,7 @@
 -- The daily notification aggregate summed over a month equals the notifications of that month in the fact.
 with
 
-fact as (
+fact_totals as (
     select
         date_trunc('month', local_date) as local_month,
         company_id,
@@ -12,7 +12,7 @@ fact as (
     group by 1, 2
 ),
 
-aggregate as (
+aggregate_totals as (
     select
         date_trunc('month', local_date) as local_month,
         company_id,
@@ -23,9 +23,18 @@ aggregate as (
     group by 1, 2
 )
 
-select *
-from fact
-full outer join aggregate using (local_month, company_id)
-where fact.notifications is distinct from aggregate.notifications
-    or fact.sent is distinct from aggregate.sent
-    or fact.delivered is distinct from aggregate.delivered
+select
+    local_month,
+    company_id,
+    fact_totals.notifications as fact_notifications,
+    aggregate_totals.notifications as aggregate_notifications,
+    fact_totals.sent as fact_sent,
+    aggregate_totals.sent as aggregate_sent,
+    fact_totals.delivered as fact_delivered,
+    aggregate_totals.delivered as aggregate_delivered
+from fact_totals
+full outer join aggregate_totals using (local_month, company_id)
+where
+    fact_totals.notifications is distinct from aggregate_totals.notifications
+    or fact_totals.sent is distinct from aggregate_totals.sent
+    or fact_totals.delivered is distinct from aggregate_totals.delivered

@@ -1,7 +1,7 @@
 -- The hourly telephony aggregate summed over a month equals the month's calls in the fact.
 with
 
-fact as (
+fact_totals as (
     select
         date_trunc('month', local_date) as local_month,
         company_id,
@@ -12,7 +12,7 @@ fact as (
     group by 1, 2
 ),
 
-aggregate as (
+aggregate_totals as (
     select
         date_trunc('month', local_date) as local_month,
         company_id,
@@ -23,9 +23,18 @@ aggregate as (
     group by 1, 2
 )
 
-select *
-from fact
-full outer join aggregate using (local_month, company_id)
-where fact.calls is distinct from aggregate.calls
-    or fact.answered is distinct from aggregate.answered
-    or fact.billable_seconds is distinct from aggregate.billable_seconds
+select
+    local_month,
+    company_id,
+    fact_totals.calls as fact_calls,
+    aggregate_totals.calls as aggregate_calls,
+    fact_totals.answered as fact_answered,
+    aggregate_totals.answered as aggregate_answered,
+    fact_totals.billable_seconds as fact_billable_seconds,
+    aggregate_totals.billable_seconds as aggregate_billable_seconds
+from fact_totals
+full outer join aggregate_totals using (local_month, company_id)
+where
+    fact_totals.calls is distinct from aggregate_totals.calls
+    or fact_totals.answered is distinct from aggregate_totals.answered
+    or fact_totals.billable_seconds is distinct from aggregate_totals.billable_seconds

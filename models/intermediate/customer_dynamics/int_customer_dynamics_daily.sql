@@ -17,21 +17,37 @@ rated_usage as (
 ),
 
 rates as (
-    select rate_date, currency, to_report_rate from {{ ref('int_exchange_rates_daily') }}
+    select
+        rate_date,
+        currency,
+        to_report_rate
+    from {{ ref('int_exchange_rates_daily') }}
 ),
 
 data_dates as (
-    select max(local_date) as last_date from transactions where transaction_type <> 'invoice_charge'
+    select max(local_date) as last_date from transactions
+    where transaction_type <> 'invoice_charge'
     union all
     select max(local_date) from rated_usage
 ),
 
 first_dates as (
-    select company_id, min(local_date) as first_date from transactions group by company_id
+    select
+        company_id,
+        min(local_date) as first_date
+    from transactions
+    group by company_id
     union all
-    select company_id, min(local_date) from rated_usage group by company_id
+    select
+        company_id,
+        min(local_date) as first_date
+    from rated_usage
+    group by company_id
     union all
-    select company_id, cast(created_at as date) from companies
+    select
+        company_id,
+        cast(created_at as date) as first_date
+    from companies
 ),
 
 company_starts as (
@@ -52,7 +68,7 @@ spine as (
     inner join company_starts on companies.company_id = company_starts.company_id
     inner join {{ ref('dim_dates') }} as dates
         on
-            dates.date_day >= company_starts.first_date
+            company_starts.first_date <= dates.date_day
             and dates.date_day <= (select max(data_dates.last_date) from data_dates)
 ),
 

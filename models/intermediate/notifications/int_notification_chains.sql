@@ -10,20 +10,20 @@ fallbacks as (
 ),
 
 ancestors as (
-    -- walk each fallback message up its chain; depth caps accidental cycles
+    -- walk each fallback message up its chain; chain_level caps accidental cycles
     select
         message_id,
         fallback_of as ancestor_id,
-        1 as depth
+        1 as chain_level
     from fallbacks
     union all
     select
         ancestors.message_id,
         fallbacks.fallback_of as ancestor_id,
-        ancestors.depth + 1 as depth
+        ancestors.chain_level + 1 as chain_level
     from ancestors
     inner join fallbacks on ancestors.ancestor_id = fallbacks.message_id
-    where ancestors.depth < 20
+    where ancestors.chain_level < 20
 ),
 
 final as (
@@ -31,8 +31,8 @@ final as (
     -- the logical notification keeps its key when the root shows up later
     select
         message_id,
-        arg_max(ancestor_id, depth) as root_message_id,
-        max(depth) as chain_depth
+        arg_max(ancestor_id, chain_level) as root_message_id,
+        max(chain_level) as chain_depth
     from ancestors
     group by message_id
 )

@@ -36,7 +36,7 @@ batch_events as (
     select * from status_events
     where
         message_id in (select batch_notifications.message_id from batch_notifications)
-        {% if is_incremental() -%}
+    {% if is_incremental() -%}
             -- prune old export days: a message's events are exported on or after its creation day
             and export_date >= (
                 select cast(min(batch_notifications.created_at) as date) - interval 2 day

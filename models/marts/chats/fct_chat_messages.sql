@@ -14,15 +14,25 @@ chat_messages as (
 ),
 
 companies as (
-    select company_id, timezone from {{ ref('dim_companies') }}
+    select
+        company_id,
+        timezone
+    from {{ ref('dim_companies') }}
 ),
 
 chat_configs as (
-    select chat_config_id, platform, is_test from {{ ref('dim_chat_configs') }}
+    select
+        chat_config_id,
+        platform,
+        is_test
+    from {{ ref('dim_chat_configs') }}
 ),
 
 operators as (
-    select operator_id, operator_group_id from {{ ref('dim_operators') }}
+    select
+        operator_id,
+        operator_group_id
+    from {{ ref('dim_operators') }}
 ),
 
 window_chats as (

@@ -7,14 +7,14 @@ notification_channels as (
         channel as billing_service
     from (
         values ('sms'), ('viber'), ('whatsapp'), ('email'), ('push')
-    ) as channels (channel)
+    )
 ),
 
 contract_messengers as (
     select messenger
     from (
         values ('telegram'), ('whatsapp'), ('viber'), ('vk'), ('facebook'), ('instagram'), ('web'), ('alice')
-    ) as messengers (messenger)
+    )
 ),
 
 configured_messengers as (

@@ -2,20 +2,39 @@ with
 
 event_dates as (
     -- local dates of every event family; the spine covers whole years around them
-    select min(local_date) as min_date, max(local_date) as max_date
+    select
+        min(local_date) as min_date,
+        max(local_date) as max_date
     from {{ ref('stg_platform__notifications') }}
     union all
-    select min(local_date), max(local_date) from {{ ref('stg_platform__chat_messages') }}
+    select
+        min(local_date) as min_date,
+        max(local_date) as max_date
+    from {{ ref('stg_platform__chat_messages') }}
     union all
-    select min(local_date), max(local_date) from {{ ref('stg_platform__widget_events') }}
+    select
+        min(local_date) as min_date,
+        max(local_date) as max_date
+    from {{ ref('stg_platform__widget_events') }}
     union all
-    select min(local_date), max(local_date) from {{ ref('stg_platform__calls') }}
+    select
+        min(local_date) as min_date,
+        max(local_date) as max_date
+    from {{ ref('stg_platform__calls') }}
     union all
-    select min(local_date), max(local_date) from {{ ref('stg_platform__bot_api_messages') }}
+    select
+        min(local_date) as min_date,
+        max(local_date) as max_date
+    from {{ ref('stg_platform__bot_api_messages') }}
     union all
-    select min(local_date), max(local_date) from {{ ref('stg_platform__balance_transactions') }}
+    select
+        min(local_date) as min_date,
+        max(local_date) as max_date
+    from {{ ref('stg_platform__balance_transactions') }}
     union all
-    select min(cast(created_at as date)), max(cast(created_at as date))
+    select
+        min(cast(created_at as date)) as min_date,
+        max(cast(created_at as date)) as max_date
     from {{ ref('stg_platform__companies') }}
 ),
 
@@ -51,7 +70,7 @@ final as (
         cast(isodow(date_day) as integer) as iso_day_of_week,
         dayname(date_day) as day_name,
         monthname(date_day) as month_name,
-        strftime(date_day, '%Y-%m') as year_month,
+        strftime(date_day, '%Y-%m') as year_month_label,
         cast(extract(year from date_day) as varchar) || '-Q' || cast(extract(quarter from date_day) as varchar)
             as year_quarter,
         isodow(date_day) in (6, 7) as is_weekend

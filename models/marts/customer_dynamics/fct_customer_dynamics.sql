@@ -22,21 +22,21 @@ durations as (
 
 periods as (
     {%- for grain in ['day', 'month', 'year'] %}
-    select
-        '{{ grain }}' as period_grain,
-        cast(date_trunc('{{ grain }}', local_date) as date) as period_start,
-        company_id,
-        max(local_date) as period_end,
-        sum(refills_count) as refills_count,
-        sum(refills_amount_report) as refills_amount,
-        sum(package_activations_count) as package_activations_count,
-        sum(package_activations_amount_report) as package_activations_amount,
-        sum(package_renewals_count) as package_renewals_count,
-        sum(package_renewals_amount_report) as package_renewals_amount,
-        sum(payg_amount_report) as payg_amount
-    from daily
-    group by all
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ grain }}' as period_grain,
+            cast(date_trunc('{{ grain }}', local_date) as date) as period_start,
+            company_id,
+            max(local_date) as period_end,
+            sum(refills_count) as refills_count,
+            sum(refills_amount_report) as refills_amount,
+            sum(package_activations_count) as package_activations_count,
+            sum(package_activations_amount_report) as package_activations_amount,
+            sum(package_renewals_count) as package_renewals_count,
+            sum(package_renewals_amount_report) as package_renewals_amount,
+            sum(payg_amount_report) as payg_amount
+        from daily
+        group by all
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 

@@ -62,7 +62,7 @@ spine as (
     from experiences
     inner join {{ ref('dim_dates') }} as dates
         on
-            dates.date_day >= experiences.first_date
+            experiences.first_date <= dates.date_day
             and dates.date_day <= (select max(daily.local_date) from daily)
 ),
 
@@ -104,8 +104,8 @@ final as (
         experience_id,
         {% for kpi in ['sessions', 'sessions_with_conversation', 'bounces', 'chat_starts', 'new_customers',
                        'web_push_soi', 'web_push_doi', 'reminder_soi', 'reminder_doi', 'new_participants'] %}
-        cast({{ kpi }} as bigint) as {{ kpi }},
-        cast(sum({{ kpi }}) over running as bigint) as cumulative_{{ kpi }},
+            cast({{ kpi }} as bigint) as {{ kpi }},
+            cast(sum({{ kpi }}) over running as bigint) as cumulative_{{ kpi }},
         {% endfor %}
         100.0 * (sum(nps_promoters) over running - sum(nps_detractors) over running)
         / nullif(sum(nps_ratings) over running, 0) as cumulative_nps

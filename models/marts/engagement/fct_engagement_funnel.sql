@@ -1,3 +1,12 @@
+{%- set steps = [
+    (1, 'Sessions', 'sessions'),
+    (2, 'Sessions with conversation', 'sessions_with_conversation'),
+    (3, 'Chat starts', 'chat_starts'),
+    (4, 'New customers', 'new_customers'),
+    (5, 'Single opt-ins', 'web_push_soi + reminder_soi'),
+    (6, 'Double opt-ins', 'web_push_doi + reminder_doi'),
+] -%}
+
 with
 
 daily as (
@@ -5,23 +14,18 @@ daily as (
 ),
 
 steps as (
-    select local_date, company_id, experience_id, device, 1 as step_number, 'Sessions' as step_name, sessions as value
-    from daily
-    union all
-    select local_date, company_id, experience_id, device, 2, 'Sessions with conversation', sessions_with_conversation
-    from daily
-    union all
-    select local_date, company_id, experience_id, device, 3, 'Chat starts', chat_starts
-    from daily
-    union all
-    select local_date, company_id, experience_id, device, 4, 'New customers', new_customers
-    from daily
-    union all
-    select local_date, company_id, experience_id, device, 5, 'Single opt-ins', web_push_soi + reminder_soi
-    from daily
-    union all
-    select local_date, company_id, experience_id, device, 6, 'Double opt-ins', web_push_doi + reminder_doi
-    from daily
+    {%- for step_number, step_name, expression in steps %}
+        select
+            local_date,
+            company_id,
+            experience_id,
+            device,
+            {{ step_number }} as step_number,
+            '{{ step_name }}' as step_name,
+            {{ expression }} as step_value
+        from daily
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 final as (
@@ -32,7 +36,7 @@ final as (
         device,
         cast(step_number as integer) as step_number,
         step_name,
-        cast(value as bigint) as value
+        cast(step_value as bigint) as step_value
     from steps
 )
 

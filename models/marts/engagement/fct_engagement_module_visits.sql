@@ -6,7 +6,10 @@ widget_events as (
 ),
 
 companies as (
-    select company_id, timezone from {{ ref('dim_companies') }}
+    select
+        company_id,
+        timezone
+    from {{ ref('dim_companies') }}
 ),
 
 final as (

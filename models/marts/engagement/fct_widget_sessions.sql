@@ -16,11 +16,17 @@ widget_events as (
 ),
 
 companies as (
-    select company_id, timezone from {{ ref('dim_companies') }}
+    select
+        company_id,
+        timezone
+    from {{ ref('dim_companies') }}
 ),
 
 window_visitors as (
-    select distinct company_id, experience_id, visitor_id
+    select distinct
+        company_id,
+        experience_id,
+        visitor_id
     from widget_events
     where {{ marts_export_window('export_date') }}
 ),

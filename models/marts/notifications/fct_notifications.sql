@@ -111,7 +111,9 @@ final as (
         case
             when delivered_channel is not null
                 then greatest(
-                    {{ marts_seconds_between('greatest(created_at, coalesce(scheduled_for, created_at))', 'delivered_at') }},
+                    {{ marts_seconds_between(
+                        'greatest(created_at, coalesce(scheduled_for, created_at))', 'delivered_at'
+                    ) }},
                     0
                 )
         end as seconds_to_deliver,

@@ -15,7 +15,11 @@ calls as (
 ),
 
 companies as (
-    select company_id, timezone, tariff_owner_id from {{ ref('dim_companies') }}
+    select
+        company_id,
+        timezone,
+        tariff_owner_id
+    from {{ ref('dim_companies') }}
 ),
 
 tariffs as (
@@ -28,16 +32,16 @@ call_tariffs as (
     -- owner = the company's reseller, else the platform (0)
     select
         calls.call_id,
-        first(tariffs.rounding_seconds order by tariffs.company_id nulls last, tariffs.valid_from desc)
+        first(tariffs.rounding_seconds order by tariffs.company_id asc nulls last, tariffs.valid_from desc)
             as rounding_seconds,
-        first(tariffs.tariff_id order by tariffs.company_id nulls last, tariffs.valid_from desc) as tariff_id
+        first(tariffs.tariff_id order by tariffs.company_id asc nulls last, tariffs.valid_from desc) as tariff_id
     from calls
     inner join companies on calls.company_id = companies.company_id
     inner join tariffs
         on
-            tariffs.owner_id = companies.tariff_owner_id
+            companies.tariff_owner_id = tariffs.owner_id
             and tariffs.service = 'call_' || calls.direction
-            and (tariffs.company_id = calls.company_id or tariffs.company_id is null)
+            and (calls.company_id = tariffs.company_id or tariffs.company_id is null)
             and calls.answered_at >= tariffs.valid_from
             and (calls.answered_at < tariffs.valid_to or tariffs.valid_to is null)
     where calls.answered_at is not null
