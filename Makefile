@@ -48,7 +48,7 @@ pipeline: setup
 services: dagster superset
 	@echo
 	@echo "Dagster UI : http://127.0.0.1:$(DAGSTER_PORT)"
-	@echo "Superset   : http://127.0.0.1:$(SUPERSET_PORT)  (user $${SUPERSET_ADMIN_USER:-admin}, password $${SUPERSET_ADMIN_PASSWORD:-admin}: local defaults)"
+	@echo "Superset   : http://127.0.0.1:$(SUPERSET_PORT)  (user $${SUPERSET_ADMIN_USERNAME:-admin}, password $${SUPERSET_ADMIN_PASSWORD:-admin}: local defaults)"
 	@echo "Warehouse  : $(DATA_DIR)/warehouse.duckdb (build), $(DATA_DIR)/serving/warehouse.duckdb (what Superset reads)"
 	@echo "Stop both  : make stop"
 

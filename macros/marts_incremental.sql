@@ -45,3 +45,9 @@
         when {{ score_column }} between 9 and 10 then 'promoter'
     end
 {%- endmacro %}
+
+{#- Sum of a seconds column (millisecond precision) that is exact and independent of row order:
+    summed as integer milliseconds, so a full refresh and incremental runs give identical doubles. -#}
+{% macro marts_sum_seconds(seconds_column) -%}
+    (sum(cast(round({{ seconds_column }} * 1000) as bigint)) / 1000.0)
+{%- endmacro %}

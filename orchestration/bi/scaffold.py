@@ -59,6 +59,8 @@ class Chart:
     height: int = 50
     extra: dict[str, Any] = field(default_factory=dict)
     grain: str = "P1D"
+    columns: list[str] = field(default_factory=list)  # raw table: the columns shown, in order
+    order_by: list[tuple[str, bool]] = field(default_factory=list)  # raw table: (column, ascending)
 
     @property
     def uuid(self) -> str:
@@ -71,6 +73,10 @@ class Filter:
     kind: str  # time, grain, select
     column: str | None = None
     dataset: Dataset | None = None
+    default: list[Any] | None = None  # default selection (select filters)
+    multi: bool = True
+    required: bool = False
+    exclude: tuple[str, ...] = ()  # chart names out of the filter's scope
 
 
 @dataclass
@@ -168,6 +174,7 @@ VIZ = {
     "funnel": "funnel",
     "pivot": "pivot_table_v2",
     "cat_bar": "echarts_timeseries_bar",
+    "raw": "table",
 }
 
 
@@ -294,6 +301,23 @@ def chart_params(c: Chart) -> dict:
         )
         if c.metrics:
             p["timeseries_limit_metric"] = c.metrics[0]
+    elif c.viz == "raw":
+        p.update(
+            query_mode="raw",
+            all_columns=c.columns,
+            order_by_cols=[json.dumps([col, asc]) for col, asc in c.order_by],
+            groupby=[],
+            metrics=[],
+            percent_metrics=[],
+            order_desc=True,
+            table_timestamp_format="smart_date",
+            server_pagination=False,
+            page_length=25,
+            include_search=True,
+            show_cell_bars=False,
+            allow_render_html=False,
+            temporal_columns_lookup={c.dataset.dttm: True} if c.dataset.dttm else {},
+        )
     elif c.viz == "pivot":
         p.update(
             groupbyRows=c.groupby,
@@ -312,8 +336,12 @@ def chart_params(c: Chart) -> dict:
     return p
 
 
-def query_context(c: Chart, params: dict) -> str:
-    """What the frontend's buildQuery would save for this chart (enough for the data endpoint)."""
+def query_context(c: Chart, params: dict, defaults: list[dict] | None = None) -> str:
+    """What the frontend's buildQuery would save for this chart (enough for the data endpoint).
+
+    `defaults` are the default selections of the dashboard's required native filters (period grain,
+    active duration): the saved query answers what the dashboard shows when opened.
+    """
     ds = c.dataset
     columns: list[Any] = []
     orderby: list[Any] = []
@@ -341,11 +369,16 @@ def query_context(c: Chart, params: dict) -> str:
                 "timeGrain": c.grain,
             }
         columns = [x, c.groupby[0]]
+    elif c.viz == "raw":
+        columns = list(c.columns)
+        metrics = []
+        orderby = [[col, asc] for col, asc in c.order_by]
     elif c.viz == "pivot":
         columns = [*c.groupby, *([c.x] if c.x else [])]
         orderby = [[metrics[0], False]]
     query = {
-        "filters": [{"col": ds.dttm, "op": "TEMPORAL_RANGE", "val": "No filter"}] if ds.dttm else [],
+        "filters": ([{"col": ds.dttm, "op": "TEMPORAL_RANGE", "val": "No filter"}] if ds.dttm else [])
+        + list(defaults or []),
         "extras": {"having": "", "where": "", **({"time_grain_sqla": c.grain} if ds.dttm else {})},
         "applied_time_extras": {},
         "columns": columns,
@@ -371,7 +404,7 @@ def query_context(c: Chart, params: dict) -> str:
     return json.dumps(qc, indent=2, sort_keys=True)
 
 
-def chart_yaml(c: Chart) -> dict:
+def chart_yaml(c: Chart, defaults: list[dict] | None = None) -> dict:
     params = chart_params(c)
     return {
         "slice_name": c.name,
@@ -380,7 +413,7 @@ def chart_yaml(c: Chart) -> dict:
         "certification_details": None,
         "viz_type": params["viz_type"],
         "params": params,
-        "query_context": query_context(c, params),
+        "query_context": query_context(c, params, defaults),
         "cache_timeout": None,
         "uuid": c.uuid,
         "dataset_uuid": c.dataset.uuid,
@@ -391,15 +424,29 @@ def chart_yaml(c: Chart) -> dict:
 # --- dashboards -------------------------------------------------------------------------------
 
 
+def in_scope(f: Filter, c: Chart, columns: dict[str, set]) -> bool:
+    if c.name in f.exclude:
+        return False
+    if f.kind == "select":
+        return f.column in columns[c.dataset.key]
+    if f.kind in ("time", "grain"):
+        return bool(c.dataset.dttm)
+    return True
+
+
+def default_filters(d: Dashboard, c: Chart, columns: dict[str, set]) -> list[dict]:
+    """The default selections of the dashboard's filters that apply to the chart."""
+    return [
+        {"col": f.column, "op": "IN", "val": list(f.default)}
+        for f in d.filters
+        if f.kind == "select" and f.default and in_scope(f, c, columns)
+    ]
+
+
 def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: dict[str, set]) -> dict:
     fid = "NATIVE_FILTER-" + _uuid("filter", f"{d.slug}:{f.name}")[:12]
     charts = [c for row in d.rows for c in row]
-    if f.kind == "select":
-        excluded = sorted(chart_ids[c.uuid] for c in charts if f.column not in columns[c.dataset.key])
-    elif f.kind in ("time", "grain"):
-        excluded = sorted(chart_ids[c.uuid] for c in charts if not c.dataset.dttm)
-    else:
-        excluded = []
+    excluded = sorted(chart_ids[c.uuid] for c in charts if not in_scope(f, c, columns))
     base = {
         "id": fid,
         "name": f.name,
@@ -411,6 +458,12 @@ def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: 
         "tabsInScope": [],
         "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
     }
+    if f.default:
+        base["defaultDataMask"] = {
+            "extraFormData": {"filters": [{"col": f.column, "op": "IN", "val": list(f.default)}]},
+            "filterState": {"label": ", ".join(str(v) for v in f.default), "value": list(f.default)},
+            "ownState": {},
+        }
     if f.kind == "time":
         base.update(filterType="filter_time", targets=[{}], controlValues={"enableEmptyFilter": False})
     elif f.kind == "grain":
@@ -424,9 +477,9 @@ def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: 
             filterType="filter_select",
             targets=[{"datasetUuid": f.dataset.uuid, "column": {"name": f.column}}],
             controlValues={
-                "enableEmptyFilter": False,
+                "enableEmptyFilter": f.required,
                 "defaultToFirstItem": False,
-                "multiSelect": True,
+                "multiSelect": f.multi,
                 "searchAllOptions": False,
                 "inverseSelection": False,
             },
@@ -536,5 +589,6 @@ def write_raw_bundle(dashboards: list[Dashboard], warehouse: Path, out_dir: Path
     for d in dashboards:
         for row in d.rows:
             for c in row:
-                (out_dir / "charts" / f"{c.uuid}.yaml").write_text(dump_yaml(chart_yaml(c)))
+                y = chart_yaml(c, default_filters(d, c, columns))
+                (out_dir / "charts" / f"{c.uuid}.yaml").write_text(dump_yaml(y))
         (out_dir / "dashboards" / f"{d.slug}.yaml").write_text(dump_yaml(dashboard_yaml(d, columns)))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from orchestration.bi import bundle, server
 from orchestration.bi.client import SupersetClient
@@ -101,8 +102,57 @@ def build_fixture_warehouse(path: Path | str) -> Path:
         """
     )
     con.execute("create table raw.notifications as select 1 as id, 'raw must not be published' as note")
+    _synthetic_marts(con)
     con.close()
     return path
+
+
+# Fixed values where a chart or a dashboard default needs a real category.
+_SYNTHETIC_VALUES = {
+    "period_grain": ["month"],
+    "active_duration_months": [3],
+    "direction": ["outbound", "inbound"],
+    "nps_category": ["detractor", "passive", "promoter"],
+    "invoice_status": ["draft", "final"],
+    "platform": ["web", "whatsapp", "vk"],
+    "is_default_duration": [True],
+}
+
+
+def _synthetic_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Every other mart a dataset of the bundle reads, with its columns and deterministic values."""
+    for rel, text in bundle.read_bundle().items():
+        if not rel.startswith("datasets/"):
+            continue
+        ds = yaml.safe_load(text)
+        schema, table = ds["schema"], ds["table_name"]
+        if con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+        ).fetchone()[0]:
+            continue
+        exprs = []
+        for col in ds["columns"]:
+            name, dtype = col["column_name"], (col["type"] or "VARCHAR").upper()
+            if name == "company_id":
+                expr = f"(i % {len(COMPANIES)}) + 1"
+            elif name in _SYNTHETIC_VALUES:
+                values = _SYNTHETIC_VALUES[name]
+                expr = f"({values!r})[(i % {len(values)}) + 1]"
+            elif dtype == "DATE":
+                expr = "date '2024-01-01' + (i % 60)::integer"
+            elif dtype.startswith("TIMESTAMP"):
+                expr = "timestamp '2024-01-01 08:00' + to_hours(i % 1440)"
+            elif dtype == "BOOLEAN":
+                expr = "i % 2 = 0"
+            elif dtype.startswith(("INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT")):
+                expr = "(i % 24)" if name.endswith(("_hour", "_id", "_number", "_score")) else "(1 + i % 7)"
+            elif dtype.startswith(("DOUBLE", "FLOAT", "DECIMAL")):
+                expr = "(1 + i % 7) * 1.25"
+            else:
+                expr = f"'{name}_' || (i % 3)"
+            exprs.append(f"cast({expr} as {col['type'] or 'VARCHAR'}) as {name}")
+        con.execute(f"create schema if not exists {schema}")
+        con.execute(f"create table {schema}.{table} as select {', '.join(exprs)} from range(240) t(i)")
 
 
 def _free_port() -> int:

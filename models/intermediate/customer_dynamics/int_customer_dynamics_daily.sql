@@ -148,11 +148,12 @@ final as (
         daily.package_activations_count,
         daily.package_renewals_count,
         daily.balance,
-        daily.refills_amount * rates.to_report_rate as refills_amount_report,
-        daily.package_activations_amount * rates.to_report_rate as package_activations_amount_report,
-        daily.package_renewals_amount * rates.to_report_rate as package_renewals_amount_report,
-        daily.payg_amount * rates.to_report_rate as payg_amount_report,
-        daily.balance * rates.to_report_rate as balance_report,
+        cast(daily.refills_amount * rates.to_report_rate as decimal(18, 4)) as refills_amount_report,
+        cast(daily.package_activations_amount * rates.to_report_rate as decimal(18, 4))
+            as package_activations_amount_report,
+        cast(daily.package_renewals_amount * rates.to_report_rate as decimal(18, 4)) as package_renewals_amount_report,
+        cast(daily.payg_amount * rates.to_report_rate as decimal(18, 4)) as payg_amount_report,
+        cast(daily.balance * rates.to_report_rate as decimal(18, 4)) as balance_report,
         rates.to_report_rate
     from daily
     left join rates on daily.local_date = rates.rate_date and daily.currency = rates.currency

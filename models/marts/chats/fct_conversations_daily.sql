@@ -19,10 +19,11 @@ final as (
         count(*) filter (where is_proactive) as proactive_conversations,
         cast(sum(message_count) as bigint) as messages,
         count(first_operator_response_seconds) as conversations_with_operator_response,
-        sum(first_operator_response_seconds) as total_first_operator_response_seconds,
-        avg(first_operator_response_seconds) as avg_first_operator_response_seconds,
+        {{ marts_sum_seconds('first_operator_response_seconds') }} as total_first_operator_response_seconds,
+        {{ marts_sum_seconds('first_operator_response_seconds') }}
+        / nullif(count(first_operator_response_seconds), 0) as avg_first_operator_response_seconds,
         quantile_cont(first_operator_response_seconds, 0.5) as median_first_operator_response_seconds,
-        avg(message_count) as avg_messages_per_conversation
+        cast(sum(message_count) as double) / count(*) as avg_messages_per_conversation
     from conversations
     group by all
 )

@@ -6,15 +6,12 @@ notification_channels as (
         channel,
         channel as billing_service
     from (
-        values ('sms'), ('viber'), ('whatsapp'), ('email'), ('push')
-    )
+        select unnest(['sms', 'viber', 'whatsapp', 'email', 'push']) as channel
+    ) as channels
 ),
 
 contract_messengers as (
-    select messenger
-    from (
-        values ('telegram'), ('whatsapp'), ('viber'), ('vk'), ('facebook'), ('instagram'), ('web'), ('alice')
-    )
+    select unnest(['telegram', 'whatsapp', 'viber', 'vk', 'facebook', 'instagram', 'web', 'alice']) as messenger
 ),
 
 configured_messengers as (

@@ -28,12 +28,12 @@ periods as (
             company_id,
             max(local_date) as period_end,
             sum(refills_count) as refills_count,
-            sum(refills_amount_report) as refills_amount,
+            cast(sum(refills_amount_report) as decimal(18, 4)) as refills_amount,
             sum(package_activations_count) as package_activations_count,
-            sum(package_activations_amount_report) as package_activations_amount,
+            cast(sum(package_activations_amount_report) as decimal(18, 4)) as package_activations_amount,
             sum(package_renewals_count) as package_renewals_count,
-            sum(package_renewals_amount_report) as package_renewals_amount,
-            sum(payg_amount_report) as payg_amount
+            cast(sum(package_renewals_amount_report) as decimal(18, 4)) as package_renewals_amount,
+            cast(sum(payg_amount_report) as decimal(18, 4)) as payg_amount
         from daily
         group by all
         {% if not loop.last %}union all{% endif %}

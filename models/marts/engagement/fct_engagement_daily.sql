@@ -33,7 +33,7 @@ session_counts as (
         count(*) as sessions,
         count(*) filter (where has_conversation) as sessions_with_conversation,
         count(*) filter (where is_bounce) as bounces,
-        sum(screen_seconds) / 60.0 as screen_time_minutes
+        {{ marts_sum_seconds('screen_seconds') }} / 60.0 as screen_time_minutes
     from sessions
     group by all
 ),

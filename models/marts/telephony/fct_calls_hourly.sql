@@ -14,11 +14,12 @@ final as (
         count(*) as calls,
         count(*) filter (where is_answered) as answered_calls,
         count(*) filter (where is_missed) as missed_calls,
-        sum(duration_seconds) as duration_seconds,
+        {{ marts_sum_seconds('duration_seconds') }} as duration_seconds,
         cast(sum(billable_seconds) as bigint) as billable_seconds,
         sum(billable_seconds) / 60.0 as billable_minutes,
         cast(count(*) filter (where is_answered) as double) / count(*) as answer_ratio,
-        sum(duration_seconds) / nullif(count(*) filter (where is_answered), 0) as avg_duration_seconds
+        {{ marts_sum_seconds('duration_seconds') }}
+        / nullif(count(*) filter (where is_answered), 0) as avg_duration_seconds
     from calls
     group by all
 )
