@@ -163,7 +163,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def bi_build_warehouse(request, tmp_path_factory) -> Path:
-    """Path of a build warehouse: the lead's dbt-built one if available, else the tiny fixture."""
+    """Path of a build warehouse: BI_TEST_WAREHOUSE (an already built file, read only), else the
+    session's dbt-built one, else (BI_TEST_FIXTURE_WAREHOUSE=1 or no dbt fixture) the tiny fixture."""
+    if os.environ.get("BI_TEST_WAREHOUSE"):
+        return Path(os.environ["BI_TEST_WAREHOUSE"])
     if os.environ.get("BI_TEST_FIXTURE_WAREHOUSE") != "1":
         try:
             return Path(request.getfixturevalue("built_warehouse"))
