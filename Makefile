@@ -5,6 +5,8 @@ SHELL := /bin/bash
 UV_VERSION := 0.13.9
 VENV := .venv
 PY := $(VENV)/bin/python
+# the environment's executables (dbt, dagster, superset) first, without activating the venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 DATA_DIR ?= data
 export DAGSTER_HOME ?= $(CURDIR)/$(DATA_DIR)/dagster_home
 DAGSTER_PORT ?= 3000

@@ -6,11 +6,20 @@ from dagster import AssetSelection, Definitions, build_schedule_from_partitioned
 
 from orchestration.assets.dbt import dbt_daily_models
 from orchestration.assets.ingestion import raw_export_day
+from orchestration.assets.partitions import export_days
 from orchestration.assets.publish import published_warehouse_asset
-from orchestration.billing.definitions import billing_dbt_assets, billing_documents, billing_job, billing_schedule
+from orchestration.billing.definitions import (
+    billing_dbt_assets,
+    billing_documents,
+    billing_job,
+    billing_schedule,
+    billing_serving_warehouse,
+)
 from orchestration.dbt_project import dbt_resource
 
-serving_warehouse = published_warehouse_asset(upstream=list(dbt_daily_models.keys))
+serving_warehouse = published_warehouse_asset(
+    "serving_warehouse", upstream=list(dbt_daily_models.keys), partitions_def=export_days
+)
 
 daily_export_job = define_asset_job(
     name="daily_export_job",
@@ -22,7 +31,14 @@ daily_export_job = define_asset_job(
 daily_export_schedule = build_schedule_from_partitioned_job(daily_export_job, hour_of_day=3, minute_of_hour=0)
 
 defs = Definitions(
-    assets=[raw_export_day, dbt_daily_models, serving_warehouse, billing_dbt_assets, billing_documents],
+    assets=[
+        raw_export_day,
+        dbt_daily_models,
+        serving_warehouse,
+        billing_dbt_assets,
+        billing_documents,
+        billing_serving_warehouse,
+    ],
     jobs=[daily_export_job, billing_job],
     schedules=[daily_export_schedule, billing_schedule],
     resources={"dbt": dbt_resource},

@@ -28,6 +28,8 @@ for variable in (
     os.environ.pop(variable, None)
 os.environ["DAGSTER_HOME"] = str(SESSION_DATA_DIR / "dagster_home")
 Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+# the environment's executables (dbt, superset, gunicorn) also when pytest runs without an activated venv
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 # dbt of the tests writes its artifacts and logs away from the project's target/
 os.environ["DBT_LOG_PATH"] = str(SESSION_DATA_DIR / "dbt_logs")
 

@@ -20,7 +20,15 @@ from orchestration import settings
 
 pytestmark = pytest.mark.timeout(900)
 
-BILLING_SELECT = ["-s", "path:models/intermediate/billing", "path:models/marts/billing"]
+# cautious: tests of other domains that read a billing model (e.g. customer dynamics on int_rated_usage)
+# are not pulled in, their models are not built here
+BILLING_SELECT = [
+    "-s",
+    "path:models/intermediate/billing",
+    "path:models/marts/billing",
+    "--indirect-selection",
+    "cautious",
+]
 
 
 @pytest.fixture(scope="module")

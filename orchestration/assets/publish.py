@@ -1,16 +1,25 @@
-"""Publishing the finished build to the serving file Superset reads."""
+"""Publishing the finished build to the serving file Superset reads (after the daily and the monthly runs)."""
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    BackfillPolicy,
+    MaterializeResult,
+    PartitionsDefinition,
+    asset,
+)
 
 from orchestration import publish, settings
-from orchestration.assets.partitions import export_days
 
 
-def published_warehouse_asset(upstream: list[AssetKey]):
+def published_warehouse_asset(
+    name: str, upstream: list[AssetKey], partitions_def: PartitionsDefinition
+) -> AssetsDefinition:
     @asset(
-        name="serving_warehouse",
+        name=name,
         group_name="serving",
-        partitions_def=export_days,
+        partitions_def=partitions_def,
         deps=upstream,
         backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
         description="The marts, copied atomically into the serving DuckDB file that Superset reads.",

@@ -162,6 +162,11 @@ def stop(home: Path | None = None, timeout: float = 30.0) -> bool:
         return False
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        try:  # reap it when it is our child (e.g. started by the tests), else it stays a zombie
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                break
+        except ChildProcessError:
+            pass
         try:
             os.kill(pid, 0)
         except ProcessLookupError:

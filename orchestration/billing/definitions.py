@@ -35,6 +35,7 @@ from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from orchestration import settings
 from orchestration.assets.dbt import translator
+from orchestration.assets.publish import published_warehouse_asset
 from orchestration.billing.documents import render_month_documents
 from orchestration.dbt_project import dbt_project
 
@@ -120,11 +121,16 @@ def billing_documents(context: AssetExecutionContext) -> MaterializeResult:
     )
 
 
+# Superset sees the month's invoices once they are built and rendered
+billing_serving_warehouse = published_warehouse_asset(
+    "serving_warehouse_after_billing", upstream=[billing_documents.key], partitions_def=billing_months
+)
+
 billing_job = define_asset_job(
     name="billing_job",
     description="Monthly billing: rate usage, build draft/final invoices, reseller report, account "
     "transactions, then render invoice PDFs and Excel reports.",
-    selection=AssetSelection.assets(billing_dbt_assets, billing_documents),
+    selection=AssetSelection.assets(billing_dbt_assets, billing_documents, billing_serving_warehouse),
     partitions_def=billing_months,
 )
 

@@ -119,38 +119,51 @@ _SYNTHETIC_VALUES = {
 }
 
 
+def _synthetic_value(name: str, dtype: str) -> str:
+    """A deterministic SQL value of row number `i` for a column of a mart."""
+    dtype = dtype.upper()
+    if name == "company_id":
+        return f"(i % {len(COMPANIES)}) + 1"
+    if name in _SYNTHETIC_VALUES:
+        values = _SYNTHETIC_VALUES[name]
+        return f"({values!r})[(i % {len(values)}) + 1]"
+    if dtype == "DATE":
+        return "date '2024-01-01' + (i % 60)::integer"
+    if dtype.startswith("TIMESTAMP"):
+        return "timestamp '2024-01-01 08:00' + to_hours(i % 1440)"
+    if dtype == "BOOLEAN":
+        return "i % 2 = 0"
+    if dtype.startswith(("INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT")):
+        return "(i % 24)" if name.endswith(("_hour", "_id", "_number", "_score")) else "(1 + i % 7)"
+    if dtype.startswith(("DOUBLE", "FLOAT", "DECIMAL")):
+        return "(1 + i % 7) * 1.25"
+    return f"'{name}_' || (i % 3)"
+
+
 def _synthetic_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Every other mart a dataset of the bundle reads, with its columns and deterministic values."""
+    """Every other mart a dataset of the bundle reads, with its columns and deterministic values;
+    columns the hand-made marts above lack are added with the value of row 0."""
     for rel, text in bundle.read_bundle().items():
         if not rel.startswith("datasets/"):
             continue
         ds = yaml.safe_load(text)
         schema, table = ds["schema"], ds["table_name"]
-        if con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-        ).fetchone()[0]:
+        existing = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                [schema, table],
+            ).fetchall()
+        }
+        columns = [(c["column_name"], c["type"] or "VARCHAR") for c in ds["columns"]]
+        if existing:
+            for name, dtype in columns:
+                if name not in existing:
+                    value = _synthetic_value(name, dtype)
+                    con.execute(f"alter table {schema}.{table} add column {name} {dtype}")
+                    con.execute(f"update {schema}.{table} set {name} = (select {value} from (select 0 as i))")
             continue
-        exprs = []
-        for col in ds["columns"]:
-            name, dtype = col["column_name"], (col["type"] or "VARCHAR").upper()
-            if name == "company_id":
-                expr = f"(i % {len(COMPANIES)}) + 1"
-            elif name in _SYNTHETIC_VALUES:
-                values = _SYNTHETIC_VALUES[name]
-                expr = f"({values!r})[(i % {len(values)}) + 1]"
-            elif dtype == "DATE":
-                expr = "date '2024-01-01' + (i % 60)::integer"
-            elif dtype.startswith("TIMESTAMP"):
-                expr = "timestamp '2024-01-01 08:00' + to_hours(i % 1440)"
-            elif dtype == "BOOLEAN":
-                expr = "i % 2 = 0"
-            elif dtype.startswith(("INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT")):
-                expr = "(i % 24)" if name.endswith(("_hour", "_id", "_number", "_score")) else "(1 + i % 7)"
-            elif dtype.startswith(("DOUBLE", "FLOAT", "DECIMAL")):
-                expr = "(1 + i % 7) * 1.25"
-            else:
-                expr = f"'{name}_' || (i % 3)"
-            exprs.append(f"cast({expr} as {col['type'] or 'VARCHAR'}) as {name}")
+        exprs = [f"cast({_synthetic_value(name, dtype)} as {dtype}) as {name}" for name, dtype in columns]
         con.execute(f"create schema if not exists {schema}")
         con.execute(f"create table {schema}.{table} as select {', '.join(exprs)} from range(240) t(i)")
 

@@ -24,5 +24,5 @@ renamed as (
     from deduplicated
 )
 
-select * from renamed as batch
+select batch.* from renamed as batch
 where {{ not_seen_before('event_id') }}

@@ -38,5 +38,5 @@ renamed as (
     left join companies on events.company_id = companies.company_id
 )
 
-select * from renamed as batch
+select batch.* from renamed as batch
 where {{ not_seen_before('event_id') }}
