@@ -54,7 +54,6 @@ def test_materialise_one_export_day_in_process(sample_landing):
     materialisations = {
         event.asset_key.to_user_string(): event.materialization.metadata
         for event in result.get_asset_materialization_events()
-        for event in [event.event_specific_data]
     }
     assert materialisations["raw/notifications"]["loaded_rows"].value > 0
     assert "quarantined_rows" in materialisations["raw/notification_events"]

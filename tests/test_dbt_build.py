@@ -103,10 +103,11 @@ def test_incremental_runs_equal_a_full_refresh(sample_landing, tmp_path):
     last = json.dumps({"min_date": str(days[-1]), "max_date": str(days[-1] + timedelta(days=0))})
     run_dbt(incremental, "run", "--exclude", "tag:billing", "--vars", last, target_path=tmp_path / "t2")
 
-    assert tables(full) == tables(incremental)
+    compared = tables(full)
+    assert compared == tables(incremental)
     with duckdb.connect(str(full)) as con:
         con.execute(f"attach '{incremental}' as inc (read_only)")
-        for schema, table in tables(full):
+        for schema, table in compared:
             columns = ", ".join(
                 f'"{name}"'
                 for (name,) in con.execute(
