@@ -6,26 +6,38 @@
 with
 
 invoiced as (
-    select company_id, period_month, sum(amount) as invoiced_amount
+    select
+        company_id,
+        period_month,
+        sum(amount) as invoiced_amount
     from {{ ref('fct_invoice_lines') }}
     group by all
 ),
 
 rated as (
-    select billed_company_id as company_id, billing_month as period_month, sum(amount) as rated_amount
+    select
+        billed_company_id as company_id,
+        billing_month as period_month,
+        sum(amount) as rated_amount
     from {{ ref('int_billing_period_lines') }}
     group by all
 ),
 
 periods as (
-    select distinct company_id, invoice_month as period_month
+    select distinct
+        company_id,
+        invoice_month as period_month
     from {{ ref('fct_invoices') }}
     {%- if var('billing_month', none) is not none %}
     where invoice_month <= {{ billing_run_month() }}
     {%- endif %}
 )
 
-select periods.company_id, periods.period_month, invoiced.invoiced_amount, rated.rated_amount
+select
+    periods.company_id,
+    periods.period_month,
+    invoiced.invoiced_amount,
+    rated.rated_amount
 from periods
 left join invoiced using (company_id, period_month)
 left join rated using (company_id, period_month)

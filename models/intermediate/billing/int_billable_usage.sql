@@ -24,14 +24,19 @@
 with
 
 companies as (
-    select company_id, timezone from {{ ref('stg_platform__companies') }}
+    select
+        company_id,
+        timezone
+    from {{ ref('stg_platform__companies') }}
 ),
 
 -- notifications: new messages, and messages that received a status event in the window
 touched_messages as (
-    select message_id from {{ ref('stg_platform__notifications') }} where {{ arrived }}
+    select message_id from {{ ref('stg_platform__notifications') }}
+    where {{ arrived }}
     union
-    select message_id from {{ ref('stg_platform__notification_events') }} where {{ arrived }}
+    select message_id from {{ ref('stg_platform__notification_events') }}
+    where {{ arrived }}
 ),
 
 touched_notifications as (
@@ -71,7 +76,8 @@ notification_usage as (
         ) as known_export_date
     from touched_notifications as n
     inner join notification_status as s on n.message_id = s.message_id
-    where (n.channel = 'sms' and s.delivered_export_date is not null)
+    where
+        (n.channel = 'sms' and s.delivered_export_date is not null)
         or (n.channel <> 'sms' and s.sent_export_date is not null)
 ),
 

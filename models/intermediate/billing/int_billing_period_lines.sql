@@ -18,7 +18,9 @@ months as (
 ),
 
 rated as (
-    select rated.*, months.rated_at as month_rated_at
+    select
+        rated.*,
+        months.rated_at as month_rated_at
     from {{ ref('int_rated_usage') }} as rated
     inner join months on rated.billing_month = months.billing_month
 ),
@@ -85,8 +87,10 @@ groups as (
 
 final as (
     select
-        concat_ws('|', billed_company_id, billing_month, line_kind, usage_company_id, service,
-            unit_price, price_currency, currency) as line_key,
+        concat_ws(
+            '|', billed_company_id, billing_month, line_kind, usage_company_id, service,
+            unit_price, price_currency, currency
+        ) as line_key,
         billed_company_id,
         billing_month,
         line_kind,

@@ -15,7 +15,9 @@ months as (
 ),
 
 rated as (
-    select rated.*, months.rated_at as month_rated_at
+    select
+        rated.*,
+        months.rated_at as month_rated_at
     from {{ ref('int_rated_usage') }} as rated
     inner join months on rated.billing_month = months.billing_month
 ),

@@ -14,42 +14,59 @@ with
 
 months_to_rate as (
     {%- if is_incremental() %}
-    select distinct billing_month
-    from {{ ref('int_billable_usage') }}
-    where known_export_date >= (
-        select coalesce(max(known_export_date), date '1900-01-01') - {{ billing_rescan_days() }}
-        from {{ this }}
-    )
-    {%- if var('billing_month', none) is not none %}
-    union
-    select {{ billing_run_month() }}
-    {%- endif %}
+        select distinct billable.billing_month
+        from {{ ref('int_billable_usage') }} as billable
+        where
+            billable.known_export_date >= (
+                select coalesce(max(rated.known_export_date), date '1900-01-01') - {{ billing_rescan_days() }}
+                from {{ this }} as rated
+            )
+        {%- if var('billing_month', none) is not none %}
+            union
+            select {{ billing_run_month() }} as billing_month
+        {%- endif %}
     {%- else %}
-    select distinct billing_month from {{ ref('int_billable_usage') }}
+        select distinct billing_month from {{ ref('int_billable_usage') }}
     {%- endif %}
 ),
 
 usage as (
-    select usage.*
-    from {{ ref('int_billable_usage') }} as usage
-    semi join months_to_rate on usage.billing_month = months_to_rate.billing_month
+    select billable.*
+    from {{ ref('int_billable_usage') }} as billable
+    semi join months_to_rate on billable.billing_month = months_to_rate.billing_month
 ),
 
 companies as (
-    select company_id, parent_company_id, currency, timezone from {{ ref('stg_platform__companies') }}
+    select
+        company_id,
+        parent_company_id,
+        currency,
+        timezone
+    from {{ ref('stg_platform__companies') }}
 ),
 
 tariffs as (
-    select tariff_id, owner_id, company_id, service, price, currency, rounding_seconds, valid_from, valid_to
+    select
+        tariff_id,
+        owner_id,
+        company_id,
+        service,
+        price,
+        currency,
+        rounding_seconds,
+        valid_from,
+        valid_to
     from {{ ref('stg_platform__tariffs') }}
 ),
 
 default_tariffs as (
-    select * from tariffs where company_id is null
+    select * from tariffs
+    where company_id is null
 ),
 
 company_tariffs as (
-    select * from tariffs where company_id is not null
+    select * from tariffs
+    where company_id is not null
 ),
 
 with_company as (
@@ -80,20 +97,24 @@ with_tariffs as (
         coalesce(wholesale.rounding_seconds, wholesale_default.rounding_seconds) as wholesale_rounding_seconds
     from with_company as w
     left join company_tariffs as own
-        on own.owner_id = w.price_owner_id and own.company_id = w.company_id and own.service = w.service
-        and w.usage_at >= own.valid_from and (own.valid_to is null or w.usage_at < own.valid_to)
+        on
+            w.price_owner_id = own.owner_id and w.company_id = own.company_id and w.service = own.service
+            and w.usage_at >= own.valid_from and (own.valid_to is null or w.usage_at < own.valid_to)
     left join default_tariffs as own_default
-        on own_default.owner_id = w.price_owner_id and own_default.service = w.service
-        and w.usage_at >= own_default.valid_from
-        and (own_default.valid_to is null or w.usage_at < own_default.valid_to)
+        on
+            w.price_owner_id = own_default.owner_id and w.service = own_default.service
+            and w.usage_at >= own_default.valid_from
+            and (own_default.valid_to is null or w.usage_at < own_default.valid_to)
     left join company_tariffs as wholesale
-        on w.reseller_id is not null and wholesale.owner_id = 0 and wholesale.company_id = w.reseller_id
-        and wholesale.service = w.service
-        and w.usage_at >= wholesale.valid_from and (wholesale.valid_to is null or w.usage_at < wholesale.valid_to)
+        on
+            w.reseller_id is not null and wholesale.owner_id = 0 and w.reseller_id = wholesale.company_id
+            and w.service = wholesale.service
+            and w.usage_at >= wholesale.valid_from and (wholesale.valid_to is null or w.usage_at < wholesale.valid_to)
     left join default_tariffs as wholesale_default
-        on w.reseller_id is not null and wholesale_default.owner_id = 0 and wholesale_default.service = w.service
-        and w.usage_at >= wholesale_default.valid_from
-        and (wholesale_default.valid_to is null or w.usage_at < wholesale_default.valid_to)
+        on
+            w.reseller_id is not null and wholesale_default.owner_id = 0 and w.service = wholesale_default.service
+            and w.usage_at >= wholesale_default.valid_from
+            and (wholesale_default.valid_to is null or w.usage_at < wholesale_default.valid_to)
 ),
 
 with_quantities as (
@@ -104,13 +125,15 @@ with_quantities as (
         case
             when talk_ms is null then quantity
             when company_rounding_seconds is null then (talk_ms + 999) // 1000
-            else ((talk_ms + 1000 * company_rounding_seconds - 1) // (1000 * company_rounding_seconds))
+            else
+                ((talk_ms + 1000 * company_rounding_seconds - 1) // (1000 * company_rounding_seconds))
                 * company_rounding_seconds
         end as company_base_quantity,
         case
             when talk_ms is null then quantity
             when wholesale_rounding_seconds is null then (talk_ms + 999) // 1000
-            else ((talk_ms + 1000 * wholesale_rounding_seconds - 1) // (1000 * wholesale_rounding_seconds))
+            else
+                ((talk_ms + 1000 * wholesale_rounding_seconds - 1) // (1000 * wholesale_rounding_seconds))
                 * wholesale_rounding_seconds
         end as wholesale_base_quantity
     from with_tariffs
@@ -167,9 +190,10 @@ with_coverage as (
         ) as covered_base_quantity
     from with_quantities as q
     left join package_quota
-        on q.company_id = package_quota.company_id
-        and q.billing_month = package_quota.billing_month
-        and q.service = package_quota.service
+        on
+            q.company_id = package_quota.company_id
+            and q.billing_month = package_quota.billing_month
+            and q.service = package_quota.service
 ),
 
 rate_currencies as (
@@ -179,12 +203,12 @@ rate_currencies as (
 ),
 
 rate_days as (
-    select cast(day as date) as rate_date
+    select cast(rate_range.range_day as date) as rate_date
     from range(
         (select cast(min(usage_date_utc) as timestamp) from usage),
         (select cast(max(usage_date_utc) as timestamp) + interval 1 day from usage),
         interval 1 day
-    ) as days(day)
+    ) as rate_range (range_day)
 ),
 
 daily_rates as (
@@ -197,7 +221,7 @@ daily_rates as (
     from rate_days
     cross join rate_currencies
     asof left join {{ ref('stg_platform__exchange_rates') }} as rates
-        on rates.currency = rate_currencies.currency and rate_days.rate_date >= rates.rate_date
+        on rate_currencies.currency = rates.currency and rate_days.rate_date >= rates.rate_date
 ),
 
 with_rates as (
@@ -214,13 +238,13 @@ with_rates as (
             as wholesale_rate_to
     from with_coverage as c
     left join daily_rates as company_from
-        on company_from.rate_date = c.usage_date_utc and company_from.currency = c.company_price_currency
+        on c.usage_date_utc = company_from.rate_date and c.company_price_currency = company_from.currency
     left join daily_rates as company_to
-        on company_to.rate_date = c.usage_date_utc and company_to.currency = c.company_currency
+        on c.usage_date_utc = company_to.rate_date and c.company_currency = company_to.currency
     left join daily_rates as wholesale_from
-        on wholesale_from.rate_date = c.usage_date_utc and wholesale_from.currency = c.wholesale_price_currency
+        on c.usage_date_utc = wholesale_from.rate_date and c.wholesale_price_currency = wholesale_from.currency
     left join daily_rates as wholesale_to
-        on wholesale_to.rate_date = c.usage_date_utc and wholesale_to.currency = c.reseller_currency
+        on c.usage_date_utc = wholesale_to.rate_date and c.reseller_currency = wholesale_to.currency
 ),
 
 with_issues as (
@@ -267,7 +291,8 @@ final as (
         cast(company_unit_price as decimal(18, 6)) as company_unit_price,
         company_price_currency,
         company_currency,
-        case when company_rating_issue is null then
+        case
+            when company_rating_issue is null then
             {{ billing_divide(
                 'paid_base_quantity * company_unit_price * company_rate_to',
                 'unit_divisor * company_rate_from') }}
@@ -278,7 +303,8 @@ final as (
         cast(wholesale_unit_price as decimal(18, 6)) as wholesale_unit_price,
         wholesale_price_currency,
         reseller_currency as wholesale_currency,
-        case when reseller_id is not null and wholesale_rating_issue is null then
+        case
+            when reseller_id is not null and wholesale_rating_issue is null then
             {{ billing_divide(
                 'wholesale_base_quantity * wholesale_unit_price * wholesale_rate_to',
                 'unit_divisor * wholesale_rate_from') }}

@@ -6,13 +6,24 @@
 with
 
 companies as (
-    select company_id, currency, timezone from {{ ref('stg_platform__companies') }}
+    select
+        company_id,
+        currency,
+        timezone
+    from {{ ref('stg_platform__companies') }}
 ),
 
 rates as (
-    select rate_date, currency, units_per_usd from {{ ref('stg_platform__exchange_rates') }}
+    select
+        rate_date,
+        currency,
+        units_per_usd
+    from {{ ref('stg_platform__exchange_rates') }}
     union all
-    select date '1900-01-01', 'USD', 1.0
+    select
+        date '1900-01-01' as rate_date,
+        'USD' as currency,
+        1.0 as units_per_usd
 ),
 
 platform_transactions as (
@@ -33,9 +44,9 @@ platform_transactions as (
     from {{ ref('stg_platform__balance_transactions') }} as txn
     inner join companies on txn.company_id = companies.company_id
     asof left join rates as rate_from
-        on rate_from.currency = txn.currency and cast(txn.occurred_at as date) >= rate_from.rate_date
+        on txn.currency = rate_from.currency and cast(txn.occurred_at as date) >= rate_from.rate_date
     asof left join rates as rate_to
-        on rate_to.currency = companies.currency and cast(txn.occurred_at as date) >= rate_to.rate_date
+        on companies.currency = rate_to.currency and cast(txn.occurred_at as date) >= rate_to.rate_date
 ),
 
 invoice_charges as (

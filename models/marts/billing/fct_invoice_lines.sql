@@ -23,7 +23,12 @@ as_of as (
 ),
 
 companies as (
-    select company_id, company_name, parent_company_id, currency, timezone
+    select
+        company_id,
+        company_name,
+        parent_company_id,
+        currency,
+        timezone
     from {{ ref('stg_platform__companies') }}
 ),
 
@@ -33,63 +38,97 @@ periods as (
 
 existing as (
     {%- if is_incremental() %}
-    select
-        invoice_id, company_id, invoice_month, invoice_status, period_month, line_kind, usage_company_id,
-        service, unit_price, price_currency, currency, usage_count, quantity_base, amount
-    from {{ this }}
+        select
+            invoice_id,
+            company_id,
+            invoice_month,
+            invoice_status,
+            period_month,
+            line_kind,
+            usage_company_id,
+            service,
+            unit_price,
+            price_currency,
+            currency,
+            usage_count,
+            quantity_base,
+            amount
+        from {{ this }}
     {%- else %}
-    select
-        cast(null as varchar) as invoice_id, cast(null as bigint) as company_id,
-        cast(null as date) as invoice_month, cast(null as varchar) as invoice_status,
-        cast(null as date) as period_month, cast(null as varchar) as line_kind,
-        cast(null as bigint) as usage_company_id, cast(null as varchar) as service,
-        cast(null as decimal(18, 6)) as unit_price, cast(null as varchar) as price_currency,
-        cast(null as varchar) as currency, cast(null as bigint) as usage_count,
-        cast(null as bigint) as quantity_base, cast(null as decimal(18, 4)) as amount
-    where false
+        select
+            cast(null as varchar) as invoice_id,
+            cast(null as bigint) as company_id,
+            cast(null as date) as invoice_month,
+            cast(null as varchar) as invoice_status,
+            cast(null as date) as period_month,
+            cast(null as varchar) as line_kind,
+            cast(null as bigint) as usage_company_id,
+            cast(null as varchar) as service,
+            cast(null as decimal(18, 6)) as unit_price,
+            cast(null as varchar) as price_currency,
+            cast(null as varchar) as currency,
+            cast(null as bigint) as usage_count,
+            cast(null as bigint) as quantity_base,
+            cast(null as decimal(18, 4)) as amount
+        where false
     {%- endif %}
 ),
 
 existing_invoices as (
-    select distinct company_id, invoice_month, invoice_status from existing
+    select distinct
+        company_id,
+        invoice_month,
+        invoice_status
+    from existing
 ),
 
 target_months as (
     {%- if var('billing_month', none) is not none %}
-    select {{ billing_run_month() }} as invoice_month
+        select {{ billing_run_month() }} as invoice_month
     {%- else %}
-    select distinct billing_month as invoice_month from periods
+        select distinct billing_month as invoice_month from periods
     {%- endif %}
 ),
 
 candidates as (
     -- invoices this run (re)builds: company x target month, unless already final
-    select companies.company_id, target_months.invoice_month
+    select
+        companies.company_id,
+        target_months.invoice_month
     from companies
     cross join target_months
     cross join as_of
-    where not exists (
-        select 1 from existing_invoices as e
-        where e.company_id = companies.company_id
-            and e.invoice_month = target_months.invoice_month
-            and e.invoice_status = 'final'
-    )
-    {%- if var('billing_month', none) is none %}
-        -- without a billing_month: every month that has ended in the company's time zone
-        and {{ billing_local_to_utc("target_months.invoice_month + interval 1 month", "companies.timezone") }}
+    where
+        not exists (
+            select 1 from existing_invoices as e
+            where
+                e.company_id = companies.company_id
+                and e.invoice_month = target_months.invoice_month
+                and e.invoice_status = 'final'
+        )
+        {%- if var('billing_month', none) is none %}
+            -- without a billing_month: every month that has ended in the company's time zone
+            and {{ billing_local_to_utc("target_months.invoice_month + interval 1 month", "companies.timezone") }}
             <= as_of.as_of
-    {%- endif %}
+        {%- endif %}
 ),
 
 closed_months as (
     -- months a billing run has closed: at least one of their invoices is final
-    select distinct invoice_month from existing_invoices where invoice_status = 'final'
+    select distinct invoice_month from existing_invoices
+    where invoice_status = 'final'
 ),
 
 company_periods as (
-    select distinct billed_company_id as company_id, billing_month as period_month from periods
+    select distinct
+        billed_company_id as company_id,
+        billing_month as period_month
+    from periods
     union
-    select distinct company_id, period_month from existing
+    select distinct
+        company_id,
+        period_month
+    from existing
 ),
 
 assignment as (
@@ -99,25 +138,28 @@ assignment as (
         min(candidates.invoice_month) as invoice_month
     from company_periods
     inner join candidates
-        on candidates.company_id = company_periods.company_id
-        and (
-            candidates.invoice_month = company_periods.period_month
-            or (
-                candidates.invoice_month > company_periods.period_month
-                and company_periods.period_month in (select invoice_month from closed_months)
-                and not exists (
-                    select 1 from candidates as own
-                    where own.company_id = company_periods.company_id
-                        and own.invoice_month = company_periods.period_month
-                )
-                and not exists (
-                    select 1 from existing_invoices as draft
-                    where draft.company_id = company_periods.company_id
-                        and draft.invoice_month = company_periods.period_month
-                        and draft.invoice_status = 'draft'
+        on
+            company_periods.company_id = candidates.company_id
+            and (
+                company_periods.period_month = candidates.invoice_month
+                or (
+                    company_periods.period_month < candidates.invoice_month
+                    and company_periods.period_month in (select invoice_month from closed_months)
+                    and not exists (
+                        select 1 from candidates as own
+                        where
+                            own.company_id = company_periods.company_id
+                            and own.invoice_month = company_periods.period_month
+                    )
+                    and not exists (
+                        select 1 from existing_invoices as draft
+                        where
+                            draft.company_id = company_periods.company_id
+                            and draft.invoice_month = company_periods.period_month
+                            and draft.invoice_status = 'draft'
+                    )
                 )
             )
-        )
     group by all
 ),
 
@@ -126,9 +168,16 @@ rated as (
         assignment.invoice_month,
         periods.billed_company_id as company_id,
         periods.billing_month as period_month,
-        periods.line_kind, periods.usage_company_id, periods.service, periods.unit_price,
-        periods.price_currency, periods.currency, periods.unit_divisor,
-        periods.usage_count, periods.quantity_base, periods.amount
+        periods.line_kind,
+        periods.usage_company_id,
+        periods.service,
+        periods.unit_price,
+        periods.price_currency,
+        periods.currency,
+        periods.unit_divisor,
+        periods.usage_count,
+        periods.quantity_base,
+        periods.amount
     from periods
     inner join assignment
         on periods.billed_company_id = assignment.company_id and periods.billing_month = assignment.period_month
@@ -138,18 +187,25 @@ billed_elsewhere as (
     -- what invoices other than the ones being built already carry for those periods
     select
         assignment.invoice_month,
-        existing.company_id, existing.period_month, existing.line_kind, existing.usage_company_id,
-        existing.service, existing.unit_price, existing.price_currency, existing.currency,
+        existing.company_id,
+        existing.period_month,
+        existing.line_kind,
+        existing.usage_company_id,
+        existing.service,
+        existing.unit_price,
+        existing.price_currency,
+        existing.currency,
         sum(existing.usage_count) as usage_count,
         sum(existing.quantity_base) as quantity_base,
         sum(existing.amount) as amount
     from existing
     inner join assignment
         on existing.company_id = assignment.company_id and existing.period_month = assignment.period_month
-    where not exists (
-        select 1 from candidates
-        where candidates.company_id = existing.company_id and candidates.invoice_month = existing.invoice_month
-    )
+    where
+        not exists (
+            select 1 from candidates
+            where candidates.company_id = existing.company_id and candidates.invoice_month = existing.invoice_month
+        )
     group by all
 ),
 
@@ -170,15 +226,16 @@ deltas as (
         coalesce(rated.amount, 0) - coalesce(billed.amount, 0) as amount
     from rated
     full outer join billed_elsewhere as billed
-        on rated.invoice_month = billed.invoice_month
-        and rated.company_id = billed.company_id
-        and rated.period_month = billed.period_month
-        and rated.line_kind = billed.line_kind
-        and rated.usage_company_id = billed.usage_company_id
-        and rated.service = billed.service
-        and rated.unit_price = billed.unit_price
-        and rated.price_currency = billed.price_currency
-        and rated.currency = billed.currency
+        on
+            rated.invoice_month = billed.invoice_month
+            and rated.company_id = billed.company_id
+            and rated.period_month = billed.period_month
+            and rated.line_kind = billed.line_kind
+            and rated.usage_company_id = billed.usage_company_id
+            and rated.service = billed.service
+            and rated.unit_price = billed.unit_price
+            and rated.price_currency = billed.price_currency
+            and rated.currency = billed.currency
 ),
 
 lines as (
@@ -229,10 +286,11 @@ final as (
         select
             lines.*,
             row_number() over (
-                partition by invoice_id
-                order by is_adjustment, period_month,
-                    case line_kind when 'usage' then 1 when 'package' then 2 else 3 end,
-                    usage_company_id, service, unit_price, price_currency
+                partition by lines.invoice_id
+                order by
+                    lines.is_adjustment, lines.period_month,
+                    case lines.line_kind when 'usage' then 1 when 'package' then 2 else 3 end,
+                    lines.usage_company_id, lines.service, lines.unit_price, lines.price_currency
             ) as line_number,
             {{ billing_finalisation_due('invoice_month', 'timezone') }} as finalisation_due_at,
             as_of.as_of

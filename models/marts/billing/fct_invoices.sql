@@ -12,18 +12,24 @@
 with
 
 lines as (
-    select lines.*
-    from {{ ref('fct_invoice_lines') }} as lines
+    select invoice_lines.*
+    from {{ ref('fct_invoice_lines') }} as invoice_lines
     {%- if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as issued
-        where issued.invoice_id = lines.invoice_id and issued.invoice_status = 'final'
-    )
+        where not exists (
+            select 1 from {{ this }} as issued
+            where issued.invoice_id = invoice_lines.invoice_id and issued.invoice_status = 'final'
+        )
     {%- endif %}
 ),
 
 companies as (
-    select company_id, company_name, parent_company_id, client_type, currency, timezone
+    select
+        company_id,
+        company_name,
+        parent_company_id,
+        client_type,
+        currency,
+        timezone
     from {{ ref('stg_platform__companies') }}
 ),
 

@@ -11,13 +11,18 @@
 with
 
 companies as (
-    select company_id, company_name, parent_company_id, currency from {{ ref('stg_platform__companies') }}
+    select
+        company_id,
+        company_name,
+        parent_company_id,
+        currency
+    from {{ ref('stg_platform__companies') }}
 ),
 
 usage as (
-    select usage.*
-    from {{ ref('int_billing_usage_monthly') }} as usage
-    where usage.reseller_id is not null
+    select monthly.*
+    from {{ ref('int_billing_usage_monthly') }} as monthly
+    where monthly.reseller_id is not null
 ),
 
 money as (
@@ -33,7 +38,11 @@ money as (
 ),
 
 keys as (
-    select distinct usage.reseller_id, usage.company_id, usage.billing_month from usage
+    select distinct
+        usage.reseller_id,
+        usage.company_id,
+        usage.billing_month
+    from usage
 ),
 
 pivoted as (
@@ -42,20 +51,20 @@ pivoted as (
         keys.company_id,
         keys.billing_month,
         {%- for s in services %}
-        {%- if s == 'sms' %}
-        coalesce(sum(usage.usage_count) filter (where usage.service = 'sms'), 0) as sms_delivered,
-        coalesce(sum(usage.usage_quantity) filter (where usage.service = 'sms'), 0) as sms_segments,
-        {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
-        coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_sent,
-        coalesce(sum(usage.delivered_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_delivered,
-        {%- elif s.startswith('call_') %}
-        coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_calls,
-        coalesce(sum(usage.talk_seconds) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_seconds,
-        {%- else %}
-        coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_messages,
-        {%- endif %}
-        coalesce(sum(money.retail_amount) filter (where money.service = '{{ s }}'), 0) as {{ s }}_retail,
-        coalesce(sum(money.wholesale_amount) filter (where money.service = '{{ s }}'), 0) as {{ s }}_wholesale,
+            {%- if s == 'sms' %}
+                coalesce(sum(usage.usage_count) filter (where usage.service = 'sms'), 0) as sms_delivered,
+                coalesce(sum(usage.usage_quantity) filter (where usage.service = 'sms'), 0) as sms_segments,
+            {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
+                coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_sent,
+                coalesce(sum(usage.delivered_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_delivered,
+            {%- elif s.startswith('call_') %}
+                coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_calls,
+                coalesce(sum(usage.talk_seconds) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_seconds,
+            {%- else %}
+                coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_messages,
+            {%- endif %}
+            coalesce(sum(money.retail_amount) filter (where money.service = '{{ s }}'), 0) as {{ s }}_retail,
+            coalesce(sum(money.wholesale_amount) filter (where money.service = '{{ s }}'), 0) as {{ s }}_wholesale,
         {%- endfor %}
         coalesce(sum(money.retail_amount), 0) as total_retail,
         coalesce(sum(money.wholesale_amount), 0) as total_wholesale
@@ -63,8 +72,9 @@ pivoted as (
     left join usage
         on keys.company_id = usage.company_id and keys.billing_month = usage.billing_month
     left join money
-        on usage.company_id = money.company_id and usage.billing_month = money.billing_month
-        and usage.service = money.service
+        on
+            usage.company_id = money.company_id and usage.billing_month = money.billing_month
+            and usage.service = money.service
     group by keys.reseller_id, keys.company_id, keys.billing_month
 ),
 
@@ -78,20 +88,20 @@ final as (
         companies.currency as retail_currency,
         resellers.currency as wholesale_currency,
         {%- for s in services %}
-        {%- if s == 'sms' %}
-        cast(pivoted.sms_delivered as bigint) as sms_delivered,
-        cast(pivoted.sms_segments as bigint) as sms_segments,
-        {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
-        cast(pivoted.{{ s }}_sent as bigint) as {{ s }}_sent,
-        cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
-        {%- elif s.startswith('call_') %}
-        cast(pivoted.{{ s }}_calls as bigint) as {{ s }}_calls,
-        cast(pivoted.{{ s }}_seconds as bigint) as {{ s }}_seconds,
-        {%- else %}
-        cast(pivoted.{{ s }}_messages as bigint) as {{ s }}_messages,
-        {%- endif %}
-        cast(pivoted.{{ s }}_retail as decimal(18, 4)) as {{ s }}_retail,
-        cast(pivoted.{{ s }}_wholesale as decimal(18, 4)) as {{ s }}_wholesale,
+            {%- if s == 'sms' %}
+                cast(pivoted.sms_delivered as bigint) as sms_delivered,
+                cast(pivoted.sms_segments as bigint) as sms_segments,
+            {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
+                cast(pivoted.{{ s }}_sent as bigint) as {{ s }}_sent,
+                cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
+            {%- elif s.startswith('call_') %}
+                cast(pivoted.{{ s }}_calls as bigint) as {{ s }}_calls,
+                cast(pivoted.{{ s }}_seconds as bigint) as {{ s }}_seconds,
+            {%- else %}
+                cast(pivoted.{{ s }}_messages as bigint) as {{ s }}_messages,
+            {%- endif %}
+            cast(pivoted.{{ s }}_retail as decimal(18, 4)) as {{ s }}_retail,
+            cast(pivoted.{{ s }}_wholesale as decimal(18, 4)) as {{ s }}_wholesale,
         {%- endfor %}
         cast(pivoted.total_retail as decimal(18, 4)) as total_retail,
         cast(pivoted.total_wholesale as decimal(18, 4)) as total_wholesale,
