@@ -26,6 +26,11 @@ ARGS = [
 ]
 
 
+# chart bodies that actually drew something (not only the chart frame with its header)
+RENDERED_JS = """() => Array.from(document.querySelectorAll('[data-test="slice-container"]'))
+    .filter(c => c.querySelector('canvas, svg, table, .header-line')).length"""
+
+
 def _dashboards() -> list[dict]:
     return [yaml.safe_load(text) for rel, text in bundle.read_bundle().items() if rel.startswith("dashboards/")]
 
@@ -82,10 +87,12 @@ def test_dashboard_renders(page, superset_url, dashboard):
         while time.monotonic() < deadline:
             holders = page.locator('[data-test="chart-container"], .chart-container').count()
             loading = page.locator('[data-test="loading-indicator"], .loading').count()
-            if len(answered) >= n_charts and holders >= n_charts and loading == 0:
+            rendered = page.evaluate(RENDERED_JS)
+            if len(answered) >= n_charts and holders >= n_charts and loading == 0 and rendered >= n_charts:
                 break
             page.wait_for_timeout(500)
         page.wait_for_timeout(1500)  # let echarts finish its animation for the screenshot
+        rendered = page.evaluate(RENDERED_JS)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{dashboard['slug']}.png"), full_page=True)
         errors = page.locator(".ant-alert-error, [role='alert'].alert-danger").all_inner_texts()
@@ -94,3 +101,4 @@ def test_dashboard_renders(page, superset_url, dashboard):
     assert not failures, failures
     assert not errors, errors
     assert len(answered) >= n_charts, f"{len(answered)} of {n_charts} charts queried"
+    assert rendered >= n_charts, f"{rendered} of {n_charts} charts drawn (blank dashboard?)"
