@@ -62,20 +62,6 @@ PROFILES: dict[str, dict] = {
     "large": {"companies": 250, "events_per_day": 400_000, "visitor_pool": 60_000},
 }
 
-SERVICES = (
-    "sms",
-    "viber",
-    "whatsapp",
-    "email",
-    "push",
-    "chat_operator",
-    "chat_bot",
-    "chat_user",
-    "chat_alice",
-    "call_outbound",
-    "call_inbound",
-    "bot_api",
-)
 PLATFORM_PRICES_USD = {
     "sms": 0.0425,
     "viber": 0.0210,
