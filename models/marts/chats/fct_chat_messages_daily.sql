@@ -1,7 +1,56 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='local_date',
+        on_schema_change='append_new_columns',
+        post_hook=["{{ marts_drop_vanished_dates(ref('fct_chat_messages')) }}"],
+    )
+}}
+{#- Incremental by local date: a run recomputes every local date touched by the export window (all
+    chat messages of those dates, late ones included) and replaces those dates whole. -#}
+
 with
 
-messages as (
+all_messages as (
     select * from {{ ref('fct_chat_messages') }}
+),
+
+{% if is_incremental() %}
+    stored_counts as (
+        select
+            local_date,
+            sum(messages) as row_count
+        from {{ this }}
+        group by local_date
+    ),
+
+    upstream_counts as (
+        select
+            local_date,
+            count(*) as row_count
+        from all_messages
+        group by local_date
+    ),
+
+    affected_dates as (
+        -- the dates touched by the export window
+        select local_date from all_messages
+        where {{ marts_export_window('chat_last_export_date') }}
+        union
+        -- dates whose rows moved to another date or were deleted upstream: the stored count no longer matches
+        select coalesce(upstream_counts.local_date, stored_counts.local_date) as local_date
+        from upstream_counts
+        full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
+        where upstream_counts.row_count is distinct from stored_counts.row_count
+    ),
+{% endif %}
+
+messages as (
+    select * from all_messages
+    {% if is_incremental() %}
+        where local_date in (select affected_dates.local_date from affected_dates)
+    {% endif %}
 ),
 
 final as (
@@ -23,7 +72,8 @@ final as (
         count(*) filter (where is_first_bot_message) as first_bot_messages,
         count(*) filter (where is_proactive_message) as proactive_messages,
         count(*) filter (where is_conversation_opener) as conversations_opened,
-        count(distinct chat_id) as conversations_with_messages
+        count(distinct chat_id) as conversations_with_messages,
+        max(chat_last_export_date) as last_export_date
     from messages
     group by all
 )

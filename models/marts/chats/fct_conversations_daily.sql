@@ -1,7 +1,56 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='local_date',
+        on_schema_change='append_new_columns',
+        post_hook=["{{ marts_drop_vanished_dates(ref('fct_conversations')) }}"],
+    )
+}}
+{#- Incremental by local date: a run recomputes every local date touched by the export window (all
+    conversations of those dates, late ones included) and replaces those dates whole. -#}
+
 with
 
-conversations as (
+all_conversations as (
     select * from {{ ref('fct_conversations') }}
+),
+
+{% if is_incremental() %}
+    stored_counts as (
+        select
+            local_date,
+            sum(conversations) as row_count
+        from {{ this }}
+        group by local_date
+    ),
+
+    upstream_counts as (
+        select
+            local_date,
+            count(*) as row_count
+        from all_conversations
+        group by local_date
+    ),
+
+    affected_dates as (
+        -- the dates touched by the export window
+        select local_date from all_conversations
+        where {{ marts_export_window('last_export_date') }}
+        union
+        -- dates whose rows moved to another date or were deleted upstream: the stored count no longer matches
+        select coalesce(upstream_counts.local_date, stored_counts.local_date) as local_date
+        from upstream_counts
+        full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
+        where upstream_counts.row_count is distinct from stored_counts.row_count
+    ),
+{% endif %}
+
+conversations as (
+    select * from all_conversations
+    {% if is_incremental() %}
+        where local_date in (select affected_dates.local_date from affected_dates)
+    {% endif %}
 ),
 
 final as (
@@ -23,7 +72,8 @@ final as (
         {{ marts_sum_seconds('first_operator_response_seconds') }}
         / nullif(count(first_operator_response_seconds), 0) as avg_first_operator_response_seconds,
         quantile_cont(first_operator_response_seconds, 0.5) as median_first_operator_response_seconds,
-        cast(sum(message_count) as double) / count(*) as avg_messages_per_conversation
+        cast(sum(message_count) as double) / count(*) as avg_messages_per_conversation,
+        max(last_export_date) as last_export_date
     from conversations
     group by all
 )

@@ -1,6 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='local_date',
+        on_schema_change='append_new_columns',
+    )
+}}
+{#- Incremental by local date: a run recomputes every local date touched by the export window (all
+    sessions and widget events of those dates, late ones included) and replaces those dates whole.
+    Staged widget events are never replaced once loaded; sessions are (a late event merges sessions),
+    so a date whose session count changed is recomputed too. -#}
+
 with
 
-sessions as (
+all_sessions as (
     select * from {{ ref('fct_widget_sessions') }}
 ),
 
@@ -15,6 +28,48 @@ companies as (
     from {{ ref('dim_companies') }}
 ),
 
+{% if is_incremental() %}
+    stored_counts as (
+        select
+            local_date,
+            sum(sessions) as row_count
+        from {{ this }}
+        group by local_date
+    ),
+
+    upstream_counts as (
+        select
+            local_date,
+            count(*) as row_count
+        from all_sessions
+        group by local_date
+    ),
+
+    affected_dates as (
+        -- the dates touched by the export window
+        select local_date from all_sessions
+        where {{ marts_export_window('last_export_date') }}
+        union
+        -- dates whose rows moved to another date or were deleted upstream: the stored count no longer matches
+        select coalesce(upstream_counts.local_date, stored_counts.local_date) as local_date
+        from upstream_counts
+        full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
+        where upstream_counts.row_count is distinct from stored_counts.row_count
+        union
+        select cast({{ local_timestamp('widget_events.occurred_at', 'companies.timezone') }} as date) as local_date
+        from widget_events
+        left join companies on widget_events.company_id = companies.company_id
+        where {{ marts_export_window('widget_events.export_date') }}
+    ),
+{% endif %}
+
+sessions as (
+    select * from all_sessions
+    {% if is_incremental() %}
+        where local_date in (select affected_dates.local_date from affected_dates)
+    {% endif %}
+),
+
 events as (
     select
         widget_events.*,
@@ -22,6 +77,14 @@ events as (
         coalesce(widget_events.device, 'unknown') as event_device
     from widget_events
     left join companies on widget_events.company_id = companies.company_id
+    {% if is_incremental() %}
+        -- a local date spans at most 14 hours either side of its UTC date
+        where
+            widget_events.occurred_at >= (select min(affected_dates.local_date) - interval 2 day from affected_dates)
+            and widget_events.occurred_at < (select max(affected_dates.local_date) + interval 3 day from affected_dates)
+            and cast({{ local_timestamp('widget_events.occurred_at', 'companies.timezone') }} as date)
+            in (select affected_dates.local_date from affected_dates)
+    {% endif %}
 ),
 
 session_counts as (
@@ -33,7 +96,8 @@ session_counts as (
         count(*) as sessions,
         count(*) filter (where has_conversation) as sessions_with_conversation,
         count(*) filter (where is_bounce) as bounces,
-        {{ marts_sum_seconds('screen_seconds') }} / 60.0 as screen_time_minutes
+        {{ marts_sum_seconds('screen_seconds') }} / 60.0 as screen_time_minutes,
+        max(last_export_date) as last_export_date
     from sessions
     group by all
 ),
@@ -74,7 +138,8 @@ event_counts as (
         ) as nps_passives,
         count(*) filter (
             where event_type = 'nps_rating' and {{ marts_nps_category('nps_score') }} = 'promoter'
-        ) as nps_promoters
+        ) as nps_promoters,
+        max(export_date) as last_export_date
     from events
     group by all
 ),
@@ -89,7 +154,11 @@ joined as (
         coalesce(session_counts.sessions_with_conversation, 0) as sessions_with_conversation,
         coalesce(session_counts.bounces, 0) as bounces,
         coalesce(session_counts.screen_time_minutes, 0) as screen_time_minutes,
-        event_counts.* exclude (local_date, company_id, experience_id, device)
+        greatest(
+            coalesce(session_counts.last_export_date, event_counts.last_export_date),
+            coalesce(event_counts.last_export_date, session_counts.last_export_date)
+        ) as last_export_date,
+        event_counts.* exclude (local_date, company_id, experience_id, device, last_export_date)
     from session_counts
     full outer join event_counts
         on
@@ -135,7 +204,8 @@ final as (
         coalesce(nps_passives, 0) as nps_passives,
         coalesce(nps_promoters, 0) as nps_promoters,
         -- NPS = % promoters - % detractors, in points (-100 .. 100)
-        100.0 * (coalesce(nps_promoters, 0) - coalesce(nps_detractors, 0)) / nullif(nps_ratings, 0) as nps
+        100.0 * (coalesce(nps_promoters, 0) - coalesce(nps_detractors, 0)) / nullif(nps_ratings, 0) as nps,
+        last_export_date
     from joined
 )
 

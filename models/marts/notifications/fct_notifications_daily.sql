@@ -1,7 +1,56 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='local_date',
+        on_schema_change='append_new_columns',
+        post_hook=["{{ marts_drop_vanished_dates(ref('fct_notifications')) }}"],
+    )
+}}
+{#- Incremental by local date: a run recomputes every local date touched by the export window (all
+    notifications of those dates, late ones included) and replaces those dates whole. -#}
+
 with
 
-notifications as (
+all_notifications as (
     select * from {{ ref('fct_notifications') }}
+),
+
+{% if is_incremental() %}
+    stored_counts as (
+        select
+            local_date,
+            sum(notifications_created) as row_count
+        from {{ this }}
+        group by local_date
+    ),
+
+    upstream_counts as (
+        select
+            local_date,
+            count(*) as row_count
+        from all_notifications
+        group by local_date
+    ),
+
+    affected_dates as (
+        -- the dates touched by the export window
+        select local_date from all_notifications
+        where {{ marts_export_window('last_export_date') }}
+        union
+        -- dates whose rows moved to another date or were deleted upstream: the stored count no longer matches
+        select coalesce(upstream_counts.local_date, stored_counts.local_date) as local_date
+        from upstream_counts
+        full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
+        where upstream_counts.row_count is distinct from stored_counts.row_count
+    ),
+{% endif %}
+
+notifications as (
+    select * from all_notifications
+    {% if is_incremental() %}
+        where local_date in (select affected_dates.local_date from affected_dates)
+    {% endif %}
 ),
 
 final as (
@@ -22,7 +71,8 @@ final as (
         quantile_cont(seconds_to_deliver, 0.95) as p95_seconds_to_deliver,
         {{ marts_sum_seconds('seconds_to_deliver') }} as total_seconds_to_deliver,
         count(*) filter (where has_fallback) as notifications_with_fallback,
-        cast(sum(fallback_count) as bigint) as fallback_messages
+        cast(sum(fallback_count) as bigint) as fallback_messages,
+        max(last_export_date) as last_export_date
     from notifications
     group by local_date, company_id, channel, status
 )

@@ -1,7 +1,56 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='local_date',
+        on_schema_change='append_new_columns',
+        post_hook=["{{ marts_drop_vanished_dates(ref('fct_calls')) }}"],
+    )
+}}
+{#- Incremental by local date: a run recomputes every local date touched by the export window (all
+    calls of those dates, late ones included) and replaces those dates whole. -#}
+
 with
 
-calls as (
+all_calls as (
     select * from {{ ref('fct_calls') }}
+),
+
+{% if is_incremental() %}
+    stored_counts as (
+        select
+            local_date,
+            sum(calls) as row_count
+        from {{ this }}
+        group by local_date
+    ),
+
+    upstream_counts as (
+        select
+            local_date,
+            count(*) as row_count
+        from all_calls
+        group by local_date
+    ),
+
+    affected_dates as (
+        -- the dates touched by the export window
+        select local_date from all_calls
+        where {{ marts_export_window('export_date') }}
+        union
+        -- dates whose rows moved to another date or were deleted upstream: the stored count no longer matches
+        select coalesce(upstream_counts.local_date, stored_counts.local_date) as local_date
+        from upstream_counts
+        full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
+        where upstream_counts.row_count is distinct from stored_counts.row_count
+    ),
+{% endif %}
+
+calls as (
+    select * from all_calls
+    {% if is_incremental() %}
+        where local_date in (select affected_dates.local_date from affected_dates)
+    {% endif %}
 ),
 
 final as (
@@ -19,7 +68,8 @@ final as (
         sum(billable_seconds) / 60.0 as billable_minutes,
         cast(count(*) filter (where is_answered) as double) / count(*) as answer_ratio,
         {{ marts_sum_seconds('duration_seconds') }}
-        / nullif(count(*) filter (where is_answered), 0) as avg_duration_seconds
+        / nullif(count(*) filter (where is_answered), 0) as avg_duration_seconds,
+        max(export_date) as last_export_date
     from calls
     group by all
 )
