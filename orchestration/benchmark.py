@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     days = ingestion.available_days(settings.LANDING_PATH)
     started = time.monotonic()
     outcome = ingestion.load_days(settings.LANDING_PATH, settings.WAREHOUSE_PATH, days, progress=False)
-    loaded = sum(s.loaded_rows for r in outcome.values() if isinstance(r, dict) for s in r.values())
+    loaded, _ = ingestion.totals(outcome)
     record("load all days", started, f"{loaded:,} rows in {len(days)} days, peak RSS {peak_rss_mb():,.0f} MB")
 
     env = {**os.environ, "WAREHOUSE_PATH": str(settings.WAREHOUSE_PATH), "DBT_TARGET_PATH": str(workdir / "target")}

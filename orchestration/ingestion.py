@@ -137,28 +137,29 @@ def _read_lines(path: Path, relative_name: str) -> pa.Table:
         data = gzip.decompress(path.read_bytes())
     except (OSError, EOFError) as error:
         raise CorruptExportFile(f"{relative_name}: cannot be decompressed ({error})") from error
-    raw_lines = data.split(b"\n")
-    if raw_lines and raw_lines[-1] == b"":
-        raw_lines.pop()
     try:
-        lines = data.decode("utf-8").split("\n")[: len(raw_lines)]
-        bad_utf8 = None
+        lines = data.decode("utf-8").split("\n")
+        bad_utf8 = [False] * len(lines)
     except UnicodeDecodeError:
+        # only a file with broken bytes is decoded line by line, to quarantine just those lines
         lines, bad_utf8 = [], []
-        for raw in raw_lines:
+        for raw in data.split(b"\n"):
             try:
                 lines.append(raw.decode("utf-8"))
                 bad_utf8.append(False)
             except UnicodeDecodeError:
                 lines.append(None)
                 bad_utf8.append(True)
+    if lines and lines[-1] == "":  # the newline that ends the last line
+        lines.pop()
+        bad_utf8.pop()
     count = len(lines)
     return pa.table(
         {
             "source_file": pa.array([relative_name] * count, pa.string()),
             "line_number": pa.array(range(1, count + 1), pa.int64()),
             "line": pa.array(lines, pa.string()),
-            "bad_utf8": pa.array(bad_utf8 if bad_utf8 is not None else [False] * count, pa.bool_()),
+            "bad_utf8": pa.array(bad_utf8, pa.bool_()),
         }
     )
 
@@ -364,6 +365,12 @@ def load_days(
     finally:
         con.close()
     return outcome
+
+
+def totals(outcome: dict[date, dict[str, EntityLoad] | Exception]) -> tuple[int, int]:
+    """Rows loaded and lines quarantined over the days of a load_days outcome that loaded."""
+    loads = [stats for result in outcome.values() if isinstance(result, dict) for stats in result.values()]
+    return sum(s.loaded_rows for s in loads), sum(s.quarantined_rows for s in loads)
 
 
 def _parse_date(value: str) -> date:

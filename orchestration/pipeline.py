@@ -41,9 +41,8 @@ def billed_months() -> list[str]:
         return [month for (month,) in rows.fetchall()]
 
 
-def step(title: str) -> float:
+def step(title: str) -> None:
     print(f"\n== {title}", flush=True)
-    return time.monotonic()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,8 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     days = ingestion.available_days(settings.LANDING_PATH)
     outcome = ingestion.load_days(settings.LANDING_PATH, settings.WAREHOUSE_PATH, days, progress=False)
     failed = {day: error for day, error in outcome.items() if isinstance(error, Exception)}
-    loaded = sum(s.loaded_rows for r in outcome.values() if isinstance(r, dict) for s in r.values())
-    quarantined = sum(s.quarantined_rows for r in outcome.values() if isinstance(r, dict) for s in r.values())
+    loaded, quarantined = ingestion.totals(outcome)
     print(f"{len(days) - len(failed)} days, {loaded:,} rows loaded, {quarantined:,} lines quarantined")
     for day, error in failed.items():
         print(f"NOT LOADED {day}: {error}", file=sys.stderr)

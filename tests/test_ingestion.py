@@ -269,3 +269,17 @@ def test_a_third_party_file_following_the_contract_loads(tmp_path):
         reason = con.execute("select reason from raw.quarantine").fetchone()[0]
         assert reason == "field company_id is not an integer"
     assert day + timedelta(days=1) not in outcome
+
+
+def test_a_line_with_broken_bytes_is_quarantined_alone(tmp_path):
+    day = date(2026, 3, 31)
+    folder = tmp_path / "landing" / "bots" / f"date={day}"
+    folder.mkdir(parents=True)
+    good = json.dumps({"bot_id": 1, "company_id": 5, "name": "Helper", "updated_at": "2026-03-31T10:00:00Z"})
+    content = good.encode() + b"\n" + b'{"bot_id": 2, "name": "\xff\xfe"}' + b"\n"
+    (folder / "bots-0001.jsonl.gz").write_bytes(gzip.compress(content))
+    outcome = ingestion.load_days(tmp_path / "landing", tmp_path / "w.duckdb", [day], progress=False)
+    assert outcome[day]["bots"].loaded_rows == 1
+    assert outcome[day]["bots"].reasons == {"invalid UTF-8": 1}
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select line_number, reason from raw.quarantine").fetchall() == [(2, "invalid UTF-8")]
