@@ -17,33 +17,7 @@ all_notifications as (
 ),
 
 {% if is_incremental() %}
-    stored_counts as (
-        select
-            local_date,
-            sum(notifications_created) as row_count
-        from {{ this }}
-        group by local_date
-    ),
-
-    upstream_counts as (
-        select
-            local_date,
-            count(*) as row_count
-        from all_notifications
-        group by local_date
-    ),
-
-    affected_dates as (
-        -- the dates touched by the export window
-        select local_date from all_notifications
-        where {{ marts_export_window('last_export_date') }}
-        union
-        -- dates whose rows moved to another date or were deleted upstream: the stored count no longer matches
-        select coalesce(upstream_counts.local_date, stored_counts.local_date) as local_date
-        from upstream_counts
-        full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
-        where upstream_counts.row_count is distinct from stored_counts.row_count
-    ),
+    {{ marts_affected_dates('all_notifications', 'last_export_date', 'sum(notifications_created)') }},
 {% endif %}
 
 notifications as (

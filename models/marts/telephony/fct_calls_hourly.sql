@@ -17,33 +17,7 @@ all_calls as (
 ),
 
 {% if is_incremental() %}
-    stored_counts as (
-        select
-            local_date,
-            sum(calls) as row_count
-        from {{ this }}
-        group by local_date
-    ),
-
-    upstream_counts as (
-        select
-            local_date,
-            count(*) as row_count
-        from all_calls
-        group by local_date
-    ),
-
-    affected_dates as (
-        -- the dates touched by the export window
-        select local_date from all_calls
-        where {{ marts_export_window('export_date') }}
-        union
-        -- dates whose rows moved to another date or were deleted upstream: the stored count no longer matches
-        select coalesce(upstream_counts.local_date, stored_counts.local_date) as local_date
-        from upstream_counts
-        full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
-        where upstream_counts.row_count is distinct from stored_counts.row_count
-    ),
+    {{ marts_affected_dates('all_calls', 'export_date', 'sum(calls)') }},
 {% endif %}
 
 calls as (
