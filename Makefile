@@ -59,8 +59,8 @@ dagster: setup $(DAGSTER_HOME)/dagster.yaml
 	@if [ -f $(DATA_DIR)/dagster.pid ] && kill -0 $$(cat $(DATA_DIR)/dagster.pid) 2>/dev/null; then \
 		echo "Dagster UI already running"; \
 	else \
-		setsid nohup $(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT) \
-			> $(DATA_DIR)/logs/dagster.log 2>&1 < /dev/null & echo $$! > $(DATA_DIR)/dagster.pid; \
+		setsid bash -c 'echo $$$$ > $(DATA_DIR)/dagster.pid; exec $(VENV)/bin/dagster dev -m orchestration.definitions \
+			-h 127.0.0.1 -p $(DAGSTER_PORT)' > $(DATA_DIR)/logs/dagster.log 2>&1 < /dev/null & \
 		for i in $$(seq 1 120); do curl -sf http://127.0.0.1:$(DAGSTER_PORT)/server_info >/dev/null && break; sleep 1; done; \
 		curl -sf http://127.0.0.1:$(DAGSTER_PORT)/server_info >/dev/null || { echo "Dagster UI did not start: see $(DATA_DIR)/logs/dagster.log"; exit 1; }; \
 	fi
@@ -72,7 +72,9 @@ superset: setup
 	$(PY) -m orchestration.bi roles
 
 stop:
-	-@[ -f $(DATA_DIR)/dagster.pid ] && kill -- -$$(cat $(DATA_DIR)/dagster.pid) 2>/dev/null; rm -f $(DATA_DIR)/dagster.pid
+	-@if [ -f $(DATA_DIR)/dagster.pid ]; then group=$$(cat $(DATA_DIR)/dagster.pid); \
+		kill -INT -- -$$group 2>/dev/null; for i in $$(seq 1 20); do kill -0 -- -$$group 2>/dev/null || break; sleep 1; done; \
+		kill -KILL -- -$$group 2>/dev/null; rm -f $(DATA_DIR)/dagster.pid; fi
 	-$(PY) -m orchestration.bi stop
 
 ## Tests: everything, with real DuckDB, dbt, Dagster, Superset and Chromium.
