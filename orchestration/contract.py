@@ -99,6 +99,21 @@ ENTITY_KEYS: dict[str, tuple[str, ...]] = {
     "balance_transactions": ("txn_id",),
 }
 
+SERVICES = (
+    "sms",
+    "viber",
+    "whatsapp",
+    "email",
+    "push",
+    "chat_operator",
+    "chat_bot",
+    "chat_user",
+    "chat_alice",
+    "call_outbound",
+    "call_inbound",
+    "bot_api",
+)
+
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("companies", "client_type"): ("client", "reseller", "calling_card", "call_shop"),
     ("notifications", "channel"): ("sms", "viber", "whatsapp", "email", "push"),
@@ -124,6 +139,34 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
         "alice",
     ),
     ("chat_messages", "sender_type"): ("user", "bot", "operator"),
+    ("tariffs", "service"): SERVICES,
+    ("widget_events", "event_type"): (
+        "chat_open",
+        "message_shown",
+        "user_input",
+        "button_click",
+        "module_visit",
+        "signup",
+        "web_push_asked",
+        "web_push_soi",
+        "web_push_doi",
+        "reminder_soi",
+        "reminder_doi",
+        "share_facebook",
+        "share_email",
+        "share_native",
+        "share_twitter",
+        "share_whatsapp",
+        "nps_rating",
+        "participation",
+        "advent_door_opened",
+        "pin_sent",
+        "pin_succeeded",
+        "pin_failed",
+        "customer_deleted",
+        "data_entered",
+    ),
+    ("widget_events", "device"): ("mobile", "desktop"),
     ("calls", "direction"): ("outbound", "inbound"),
     ("calls", "disposition"): ("answered", "no_answer", "busy", "failed", "canceled"),
     ("balance_transactions", "kind"): (
@@ -135,17 +178,5 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
 }
 
-SERVICES = (
-    "sms",
-    "viber",
-    "whatsapp",
-    "email",
-    "push",
-    "chat_operator",
-    "chat_bot",
-    "chat_user",
-    "chat_alice",
-    "call_outbound",
-    "call_inbound",
-    "bot_api",
-)
+# a channel's messenger takes the same values as a chat message's
+ENUMS[("chat_configs", "messenger")] = ENUMS[("chat_messages", "messenger")]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.contract import ENTITY_KEYS, ENUMS
 from orchestration.generator import UNKNOWN_ENUMS, generate, main
 from orchestration.settings import ENTITIES, ENTITIES_EVENTS
 
@@ -154,108 +155,6 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {  # field -> (type, nullable)
         "occurred_at": (TSF, False),
     },
 }
-ENUMS = {
-    ("companies", "client_type"): {"client", "reseller", "calling_card", "call_shop"},
-    ("chat_configs", "messenger"): {
-        "telegram",
-        "whatsapp",
-        "viber",
-        "vk",
-        "facebook",
-        "instagram",
-        "web",
-        "alice",
-    },
-    ("tariffs", "service"): {
-        "sms",
-        "viber",
-        "whatsapp",
-        "email",
-        "push",
-        "chat_operator",
-        "chat_bot",
-        "chat_user",
-        "chat_alice",
-        "call_outbound",
-        "call_inbound",
-        "bot_api",
-    },
-    ("notifications", "channel"): {"sms", "viber", "whatsapp", "email", "push"},
-    ("notification_events", "status"): {
-        "created",
-        "pending",
-        "delivered",
-        "undelivered",
-        "canceled",
-        "error",
-        "delayed",
-        "created_optional",
-        "omitted_optional",
-    },
-    ("chat_messages", "messenger"): {
-        "telegram",
-        "whatsapp",
-        "viber",
-        "vk",
-        "facebook",
-        "instagram",
-        "web",
-        "alice",
-    },
-    ("chat_messages", "sender_type"): {"user", "bot", "operator"},
-    ("widget_events", "event_type"): {
-        "chat_open",
-        "message_shown",
-        "user_input",
-        "button_click",
-        "module_visit",
-        "signup",
-        "web_push_asked",
-        "web_push_soi",
-        "web_push_doi",
-        "reminder_soi",
-        "reminder_doi",
-        "share_facebook",
-        "share_email",
-        "share_native",
-        "share_twitter",
-        "share_whatsapp",
-        "nps_rating",
-        "participation",
-        "advent_door_opened",
-        "pin_sent",
-        "pin_succeeded",
-        "pin_failed",
-        "customer_deleted",
-        "data_entered",
-    },
-    ("widget_events", "device"): {"mobile", "desktop"},
-    ("calls", "direction"): {"outbound", "inbound"},
-    ("calls", "disposition"): {"answered", "no_answer", "busy", "failed", "canceled"},
-    ("balance_transactions", "kind"): {
-        "refill",
-        "package_activation",
-        "package_renewal",
-        "adjustment",
-        "refund",
-    },
-}
-KEY = {
-    "companies": ("company_id",),
-    "operators": ("operator_id",),
-    "chat_configs": ("chat_config_id",),
-    "bots": ("bot_id",),
-    "packages": ("package_id",),
-    "tariffs": ("tariff_id",),
-    "exchange_rates": ("date", "currency"),
-    "notifications": ("message_id",),
-    "notification_events": ("event_id",),
-    "chat_messages": ("message_id",),
-    "widget_events": ("event_id",),
-    "calls": ("call_id",),
-    "bot_api_messages": ("message_id",),
-    "balance_transactions": ("txn_id",),
-}
 
 
 def conforms(entity: str, obj: dict) -> bool:
@@ -375,7 +274,7 @@ def test_clean_export_conforms_and_has_no_dirt(clean):
                 obj = json.loads(line)
                 assert conforms(entity, obj), (entity, line)
                 assert set(obj) == set(SCHEMA[entity]), (entity, line)  # no added fields either
-                key = tuple(obj[k] for k in KEY[entity])
+                key = tuple(obj[k] for k in ENTITY_KEYS[entity])
                 if entity not in ENTITIES_EVENTS and entity != "exchange_rates":
                     key = key + (obj["updated_at"],)
                 assert key not in seen, (entity, key)
