@@ -32,11 +32,16 @@ ASSET_DIRS = ("databases", "datasets", "charts", "dashboards", "themes")
 # --- YAML -------------------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml when present: the same text (checked on every committed file), several times faster
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(_SafeDumper):
     pass
 
 
-def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+def _str_presenter(dumper: yaml.BaseDumper, data: str) -> yaml.ScalarNode:
     if "\n" in data:
         data = "\n".join(line.rstrip() for line in data.splitlines())
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
@@ -93,7 +98,7 @@ def _read_zip(content: bytes) -> dict[str, dict]:
             if not name.endswith(".yaml"):
                 continue
             rel = name.split("/", 1)[1] if "/" in name else name
-            out[rel] = yaml.safe_load(zf.read(name))
+            out[rel] = yaml.load(zf.read(name), Loader=_SafeLoader)
     return out
 
 

@@ -1,4 +1,4 @@
-"""`python -m orchestration.bi COMMAND`: serve, stop, wait, import, export, roles, publish, scaffold."""
+"""`python -m orchestration.bi COMMAND`: serve, stop, wait, import, export, roles, publish, generate."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from orchestration import settings
@@ -51,17 +50,6 @@ def create_roles(home: Path | None = None, warehouse: Path | str | None = None) 
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def scaffold(warehouse: Path, url: str | None, bundle_dir: Path, serving_path: Path | None) -> dict[str, str]:
-    """Write the spec'd dashboards as a raw bundle, import them, export them normalised into bundle_dir."""
-    from orchestration.bi.scaffold import write_raw_bundle
-    from orchestration.bi.specs import DASHBOARDS
-
-    with tempfile.TemporaryDirectory() as tmp:
-        write_raw_bundle(DASHBOARDS, warehouse, Path(tmp))
-        import_bundle(url, tmp, serving_path or warehouse)
-    return export_bundle(url, bundle_dir)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.bi", description=__doc__)
     parser.add_argument("--url", default=None, help="Superset URL (default $SUPERSET_URL or 127.0.0.1:8088)")
@@ -77,17 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("import", help="import dashboards/ (overwrite, idempotent)")
     p.add_argument("--bundle", type=Path, default=bundle.BUNDLE_DIR)
     p.add_argument("--serving-path", type=Path, default=None)
-    p = sub.add_parser("export", help="export all dashboards into dashboards/ (normalised)")
-    p.add_argument("--bundle", type=Path, default=bundle.BUNDLE_DIR)
+    p = sub.add_parser("export", help="compare Superset with orchestration/bi/specs/; name the spec of each UI edit")
+    p.add_argument("--into", type=Path, default=None, help="also keep the normalised export there (not dashboards/)")
     p = sub.add_parser("roles", help="create reseller roles, users and RLS filters from core.dim_companies")
     p.add_argument("--warehouse", type=Path, default=None)
     p = sub.add_parser("publish", help="publish the build warehouse to the serving file atomically")
     p.add_argument("--build-path", type=Path, default=settings.WAREHOUSE_PATH)
     p.add_argument("--serving-path", type=Path, default=settings.SERVING_WAREHOUSE_PATH)
-    p = sub.add_parser("scaffold", help="(re)generate dashboards from orchestration/bi/specs.py")
-    p.add_argument("--warehouse", type=Path, default=settings.SERVING_WAREHOUSE_PATH)
-    p.add_argument("--bundle", type=Path, default=bundle.BUNDLE_DIR)
-    p.add_argument("--serving-path", type=Path, default=None)
+    p = sub.add_parser("generate", help="write dashboards/ from orchestration/bi/specs/ (offline)")
+    p.add_argument("--check", action="store_true", help="only compare; exit 1 if dashboards/ differs")
     args = parser.parse_args(argv)
 
     if args.cmd == "serve":
@@ -111,15 +97,17 @@ def main(argv: list[str] | None = None) -> int:
         uuids = import_bundle(args.url, args.bundle, args.serving_path)
         print(f"imported {len(uuids)} dashboards from {args.bundle}")
     elif args.cmd == "export":
-        files = export_bundle(args.url, args.bundle)
-        print(f"exported {len(files)} files into {args.bundle}")
+        from orchestration.bi.ui_edits import export_and_report
+
+        return export_and_report(lambda folder: export_bundle(args.url, folder), args.into)
     elif args.cmd == "roles":
         print(json.dumps(create_roles(warehouse=args.warehouse)))
     elif args.cmd == "publish":
         from orchestration.publish import publish
 
         print(json.dumps(publish(args.build_path, args.serving_path)))
-    elif args.cmd == "scaffold":
-        files = scaffold(args.warehouse, args.url, args.bundle, args.serving_path)
-        print(f"scaffolded {len(files)} files into {args.bundle}")
+    elif args.cmd == "generate":
+        from orchestration.bi.generate import main as generate
+
+        return generate(["--check"] if args.check else [])
     return 0

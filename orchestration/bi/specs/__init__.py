@@ -1,0 +1,17 @@
+"""The dashboards, one module each: the only place a chart is defined (see docs/bi.md).
+
+`python -m orchestration.bi generate` turns them into the committed bundle dashboards/.
+"""
+
+from orchestration.bi.specs import (
+    account_usage,
+    chats,
+    customer_dynamics,
+    invoices,
+    notifications,
+    reseller_billing,
+    telephony,
+)
+
+MODULES = [notifications, chats, telephony, invoices, reseller_billing, customer_dynamics, account_usage]
+DASHBOARDS = [module.DASHBOARD for module in MODULES]

@@ -1,0 +1,134 @@
+"""The vocabulary of a dashboard spec: datasets with their metrics, charts, filters, dashboards.
+
+Uuids derive from names (uuid5), so renaming a chart makes a new chart: chart names are unique per
+dataset. The helpers below build the repeated structure (rows of big numbers, tables, filters).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+NAMESPACE = uuid.UUID("6f1b1a3e-2c53-4e51-9d6a-1c0ffee0b1a1")
+
+# chart kinds of Chart.viz (Superset viz_type in orchestration/bi/charts.py)
+KINDS = ("big_number", "line", "bar", "cat_bar", "pie", "funnel", "table", "raw", "heatmap", "pivot")
+COUNTER_HEIGHT = 30
+
+
+def stable_uuid(kind: str, name: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{name}"))
+
+
+@dataclass
+class Dataset:
+    """A mart as a Superset dataset: its columns come from the mart's dbt contract."""
+
+    schema: str
+    table: str
+    dttm: str | None  # main time column (None: no period filter)
+    metrics: dict[str, str]  # metric_name -> SQL expression
+    formats: dict[str, str] = field(default_factory=dict)  # metric_name -> d3 format
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    @property
+    def uuid(self) -> str:
+        return stable_uuid("dataset", self.key)
+
+
+@dataclass
+class Chart:
+    name: str
+    viz: str  # one of KINDS
+    dataset: Dataset
+    metrics: list[str]
+    groupby: list[str] = field(default_factory=list)
+    x: str | None = None  # time column for line/bar, x column for cat_bar/heatmap/pivot
+    width: int = 4  # of 12 grid columns
+    height: int = 50
+    extra: dict[str, Any] = field(default_factory=dict)  # params set as they are (override defaults)
+    grain: str = "P1D"
+    columns: list[str] = field(default_factory=list)  # raw table: the columns shown, in order
+    order_by: list[tuple[str, bool]] = field(default_factory=list)  # raw table: (column, ascending)
+
+    @property
+    def uuid(self) -> str:
+        return stable_uuid("chart", f"{self.dataset.key}:{self.name}")
+
+
+@dataclass
+class Filter:
+    name: str
+    kind: str  # time, grain, select
+    column: str | None = None
+    dataset: Dataset | None = None
+    default: list[Any] | None = None  # default selection (select filters)
+    multi: bool = True
+    required: bool = False
+    exclude: tuple[str, ...] = ()  # chart names out of the filter's scope
+
+
+@dataclass
+class Dashboard:
+    title: str
+    slug: str
+    rows: list[list[Chart]]
+    filters: list[Filter]
+
+    @property
+    def uuid(self) -> str:
+        return stable_uuid("dashboard", self.slug)
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [c for row in self.rows for c in row]
+
+
+def counter(name: str, dataset: Dataset, metric: str, width: int = 3) -> Chart:
+    """A big number, shown in the metric's own format (as defined once on the dataset)."""
+    fmt = dataset.formats.get(metric)
+    extra = {"y_axis_format": fmt} if fmt else {}
+    return Chart(name, "big_number", dataset, [metric], width=width, height=COUNTER_HEIGHT, extra=extra)
+
+
+def counters(dataset: Dataset, metrics: dict[str, str], width: int | None = None) -> list[Chart]:
+    """Big numbers {title: metric} of one dataset, sharing the 12 grid columns unless width is given."""
+    width = width or 12 // len(metrics)
+    return [counter(name, dataset, metric, width) for name, metric in metrics.items()]
+
+
+def table(name: str, dataset: Dataset, metrics: list[str], groupby: list[str], **layout: Any) -> Chart:
+    """An aggregated table: the metrics by the groupby columns."""
+    return Chart(name, "table", dataset, metrics, groupby, **layout)
+
+
+def raw_table(name: str, dataset: Dataset, columns: list[str], order_by: list[tuple[str, bool]], **layout) -> Chart:
+    """A table of the mart's rows: the columns in order, sorted by order_by, full width by default."""
+    layout.setdefault("width", 12)
+    layout.setdefault("height", 60)
+    return Chart(name, "raw", dataset, [], columns=columns, order_by=order_by, **layout)
+
+
+def select(name: str, dataset: Dataset, column: str, **options: Any) -> Filter:
+    return Filter(name, "select", column, dataset, **options)
+
+
+def selects(dataset: Dataset, columns: dict[str, str]) -> list[Filter]:
+    """Multi-select filters {title: column} on one dataset."""
+    return [select(name, dataset, column) for name, column in columns.items()]
+
+
+PERIOD = Filter("Period", "time")
+
+
+def time_grain(dataset: Dataset, exclude: tuple[str, ...] = ()) -> Filter:
+    return Filter("Time grain", "grain", dataset=dataset, exclude=exclude)
+
+
+def single_choice(name: str, dataset: Dataset, column: str, default: Any) -> Filter:
+    """A required single-select filter with a default (the saved queries answer with it)."""
+    return Filter(name, "select", column, dataset, default=[default], multi=False, required=True)

@@ -1,0 +1,116 @@
+"""Invoices and account dashboard: invoices, their lines, account transactions, unpriced usage."""
+
+from orchestration.bi.specs.base import PERIOD, Chart, Dashboard, Dataset, counter, raw_table, select, selects, table
+
+invoices = Dataset(
+    "billing",
+    "fct_invoices",
+    "invoice_month",
+    {"invoices": "count(*)", "total_amount": "sum(total_amount)", "adjustment_amount": "sum(adjustment_amount)"},
+    {"total_amount": ",.2f", "adjustment_amount": ",.2f"},
+)
+lines = Dataset(
+    "billing", "fct_invoice_lines", "invoice_month", {"lines": "count(*)", "amount": "sum(amount)"}, {"amount": ",.2f"}
+)
+transactions = Dataset(
+    "billing",
+    "fct_account_transactions",
+    "local_date",
+    {"transactions": "count(*)", "amount": "sum(amount)"},
+    {"amount": ",.2f"},
+)
+unpriced = Dataset("billing", "fct_unpriced_usage", "local_date", {"unpriced_events": "count(*)"})
+
+INVOICE_COLUMNS = [
+    "invoice_id",
+    "company_name",
+    "invoice_month",
+    "period_start",
+    "period_end",
+    "invoice_status",
+    "total_amount",
+    "currency",
+    "issuer_name",
+    "issued_at",
+]
+LINE_COLUMNS = [
+    "invoice_id",
+    "line_number",
+    "line_kind",
+    "service",
+    "description",
+    "period_month",
+    "is_adjustment",
+    "quantity",
+    "unit",
+    "unit_price",
+    "amount",
+    "currency",
+    "invoice_status",
+]
+TRANSACTION_COLUMNS = [
+    "occurred_at",
+    "transaction_id",
+    "company_id",
+    "transaction_type",
+    "amount",
+    "currency",
+    "balance_after",
+    "invoice_id",
+    "package_id",
+]
+
+DASHBOARD = Dashboard(
+    "Invoices and account",
+    "invoices",
+    rows=[
+        [
+            counter("Invoices (count)", invoices, "invoices"),
+            counter("Invoice lines (count)", lines, "lines"),
+            counter("Account transactions", transactions, "transactions"),
+            counter("Unpriced usage events", unpriced, "unpriced_events"),
+        ],
+        [raw_table("Invoices", invoices, INVOICE_COLUMNS, [("invoice_month", False), ("invoice_id", True)])],
+        [
+            Chart(
+                "Invoice totals by month and currency",
+                "bar",
+                invoices,
+                ["total_amount"],
+                ["currency"],
+                grain="P1M",
+                width=6,
+            ),
+            table(
+                "Invoice totals by status and currency",
+                invoices,
+                ["invoices", "total_amount", "adjustment_amount"],
+                ["invoice_status", "currency"],
+                width=6,
+            ),
+        ],
+        [raw_table("Invoice lines", lines, LINE_COLUMNS, [("invoice_id", True), ("line_number", True)])],
+        [
+            raw_table(
+                "Account transactions and running balance",
+                transactions,
+                TRANSACTION_COLUMNS,
+                [("company_id", True), ("occurred_at", True), ("transaction_id", True)],
+                width=8,
+            ),
+            table(
+                "Unpriced usage by reason and service",
+                unpriced,
+                ["unpriced_events"],
+                ["rating_issue", "service"],
+                width=4,
+                height=60,
+            ),
+        ],
+    ],
+    filters=[
+        PERIOD,
+        *selects(invoices, {"Company": "company_id", "Status": "invoice_status", "Currency": "currency"}),
+        select("Transaction type", transactions, "transaction_type"),
+    ],
+)

@@ -1,0 +1,106 @@
+"""Notifications dashboard: volumes, delivery, time to deliver and fallbacks."""
+
+from orchestration.bi.specs.base import PERIOD, Chart, Dashboard, Dataset, counters, selects, table, time_grain
+
+daily = Dataset(
+    "notifications",
+    "fct_notifications_daily",
+    "local_date",
+    {
+        "created": "sum(notifications_created)",
+        "sent": "sum(notifications_sent)",
+        "delivered": "sum(notifications_delivered)",
+        "undelivered": "sum(notifications_undelivered)",
+        "errors": "sum(notifications_error)",
+        "canceled": "sum(notifications_canceled)",
+        "delivery_rate": "sum(notifications_delivered)::double / nullif(sum(notifications_sent), 0)",
+        "notifications_with_fallback": "sum(notifications_with_fallback)",
+        "fallback_messages": "sum(fallback_messages)",
+    },
+    {"delivery_rate": ".1%"},
+)
+# Percentiles do not add up over days: they are computed from the notification-grain mart.
+notifications = Dataset(
+    "notifications",
+    "fct_notifications",
+    "local_date",
+    {
+        "notifications": "count(*)",
+        "median_seconds_to_deliver": "median(seconds_to_deliver)",
+        "p95_seconds_to_deliver": "quantile_cont(seconds_to_deliver, 0.95)",
+        "with_fallback": "count(*) filter (where has_fallback)",
+    },
+    {"median_seconds_to_deliver": ",.1f", "p95_seconds_to_deliver": ",.1f"},
+)
+
+DASHBOARD = Dashboard(
+    "Notifications",
+    "notifications",
+    rows=[
+        counters(
+            daily,
+            {
+                "Notifications created": "created",
+                "Notifications sent": "sent",
+                "Notifications delivered": "delivered",
+                "Delivery rate": "delivery_rate",
+            },
+        ),
+        [
+            *counters(
+                notifications,
+                {
+                    "Median time to deliver (s)": "median_seconds_to_deliver",
+                    "P95 time to deliver (s)": "p95_seconds_to_deliver",
+                },
+                width=3,
+            ),
+            *counters(
+                daily,
+                {
+                    "Notifications with fallback": "notifications_with_fallback",
+                    "Fallback messages": "fallback_messages",
+                },
+                width=3,
+            ),
+        ],
+        [
+            Chart("Notifications over time by channel", "line", daily, ["created"], ["channel"], width=8),
+            Chart("Notifications by status", "pie", daily, ["created"], ["status"], width=4),
+        ],
+        [
+            Chart(
+                "Delivery by channel", "cat_bar", daily, ["delivered", "undelivered", "errors"], x="channel", width=6
+            ),
+            table(
+                "Notifications by company and channel",
+                daily,
+                ["created", "sent", "delivered", "undelivered", "errors", "canceled", "delivery_rate"],
+                ["company_id", "channel"],
+                width=6,
+            ),
+        ],
+        [
+            Chart(
+                "Time to deliver over time (median, p95)",
+                "line",
+                notifications,
+                ["median_seconds_to_deliver", "p95_seconds_to_deliver"],
+                width=6,
+            ),
+            Chart(
+                "Fallbacks by final channel",
+                "cat_bar",
+                daily,
+                ["notifications_with_fallback", "fallback_messages"],
+                x="channel",
+                width=6,
+            ),
+        ],
+    ],
+    filters=[
+        PERIOD,
+        time_grain(daily),
+        *selects(daily, {"Company": "company_id", "Channel": "channel", "Status": "status"}),
+    ],
+)
