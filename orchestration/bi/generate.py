@@ -141,8 +141,12 @@ def database_yaml() -> dict:
 
 
 def _datasets(dashboards: list[Dashboard]) -> dict[str, Dataset]:
-    found = {c.dataset.key: c.dataset for d in dashboards for c in d.charts}
-    found.update({f.dataset.key: f.dataset for d in dashboards for f in d.filters if f.dataset})
+    """The datasets the specs use; one mart is one dataset, defined once (two definitions would be two truths)."""
+    found: dict[str, Dataset] = {}
+    used = [c.dataset for d in dashboards for c in d.charts] + [f.dataset for d in dashboards for f in d.filters]
+    for ds in filter(None, used):
+        if found.setdefault(ds.key, ds) != ds:
+            raise SpecError(f"dataset {ds.key} is defined twice with different metrics: define it once, import it")
     return dict(sorted(found.items()))
 
 

@@ -42,8 +42,9 @@ def _where(rel: str, text: str | None, owners: dict[str, list[str]]) -> str:
     return ", ".join(owners.get(uuid, [])) or "a new object: add it to a module of orchestration/bi/specs/"
 
 
-def report(specs: dict[str, str], exported: dict[str, str], out: TextIO = sys.stdout) -> int:
+def report(specs: dict[str, str], exported: dict[str, str], out: TextIO | None = None) -> int:
     """Print what the UI changed against the specs and where to move it; 1 if anything differs."""
+    out = out or sys.stdout
     changed = sorted(rel for rel in set(specs) | set(exported) if specs.get(rel) != exported.get(rel))
     if not changed:
         print("Superset equals orchestration/bi/specs/: no UI edit to move.", file=out)
@@ -65,8 +66,9 @@ def report(specs: dict[str, str], exported: dict[str, str], out: TextIO = sys.st
     return 1
 
 
-def export_and_report(export: Callable[[Path], object], into: Path | None = None, out: TextIO = sys.stdout) -> int:
+def export_and_report(export: Callable[[Path], object], into: Path | None = None, out: TextIO | None = None) -> int:
     """Export (export(folder) writes the normalised export there) and report; never into dashboards/."""
+    out = out or sys.stdout
     if into is not None and Path(into).resolve() == BUNDLE_DIR.resolve():
         print(f"refused: {into} is generated from orchestration/bi/specs/; export into another folder", file=out)
         return 2

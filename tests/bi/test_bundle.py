@@ -96,6 +96,16 @@ def test_unknown_columns_metrics_and_charts_in_a_spec_are_refused():
     assert "excludes unknown chart 'No such chart'" in message
 
 
+def test_a_dataset_defined_twice_differently_is_refused():
+    first = Dataset("telephony", "fct_calls", "local_date", {"calls": "count(*)"})
+    second = Dataset("telephony", "fct_calls", "local_date", {"calls": "count(distinct call_id)"})
+    dashboard = Dashboard(
+        "Twice", "twice", [[Chart("A", "big_number", first, ["calls"])]], [select("Bot", second, "bot_id")]
+    )
+    with pytest.raises(generate.SpecError, match="telephony.fct_calls is defined twice"):
+        generate.generate_bundle([dashboard])
+
+
 def test_one_small_spec_module_per_dashboard():
     for module in MODULES:
         path = Path(module.__file__)
