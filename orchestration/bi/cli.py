@@ -38,11 +38,19 @@ def export_bundle(url: str | None = None, bundle_dir: Path | str = bundle.BUNDLE
     return files
 
 
-def create_roles(home: Path | None = None, warehouse: Path | str | None = None) -> dict:
+def create_roles(
+    home: Path | None = None, warehouse: Path | str | None = None, disable: list[str] = (), enable: list[str] = ()
+) -> dict:
+    """Reseller roles, users and RLS filters (or only disable/enable the users named)."""
     env = server.superset_env(home)
     env["BI_ROLES_WAREHOUSE"] = str(warehouse or settings.SERVING_WAREHOUSE_PATH)
+    args = [sys.executable, "-m", "orchestration.bi.roles"]
+    if disable:
+        args += ["--disable", *disable]
+    if enable:
+        args += ["--enable", *enable]
     for _attempt in range(3):  # SQLite metadata can be briefly locked by the running server
-        out = subprocess.run([sys.executable, "-m", "orchestration.bi.roles"], env=env, capture_output=True, text=True)
+        out = subprocess.run(args, env=env, capture_output=True, text=True)
         if out.returncode == 0:
             break
     else:
@@ -67,8 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--serving-path", type=Path, default=None)
     p = sub.add_parser("export", help="compare Superset with orchestration/bi/specs/; name the spec of each UI edit")
     p.add_argument("--into", type=Path, default=None, help="also keep the normalised export there (not dashboards/)")
-    p = sub.add_parser("roles", help="create reseller roles, users and RLS filters from core.dim_companies")
+    p = sub.add_parser(
+        "roles",
+        help="create reseller roles, users (own password in SUPERSET_HOME/credentials/) and RLS filters "
+        "from core.dim_companies; revoke former resellers",
+    )
     p.add_argument("--warehouse", type=Path, default=None)
+    p.add_argument("--disable", nargs="+", default=[], metavar="USER", help="only disable these users")
+    p.add_argument("--enable", nargs="+", default=[], metavar="USER", help="only enable these users again")
     p = sub.add_parser("publish", help="publish the build warehouse to the serving file atomically")
     p.add_argument("--build-path", type=Path, default=settings.WAREHOUSE_PATH)
     p.add_argument("--serving-path", type=Path, default=settings.SERVING_WAREHOUSE_PATH)
@@ -101,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return export_and_report(lambda folder: export_bundle(args.url, folder), args.into)
     elif args.cmd == "roles":
-        print(json.dumps(create_roles(warehouse=args.warehouse)))
+        print(json.dumps(create_roles(warehouse=args.warehouse, disable=args.disable, enable=args.enable)))
     elif args.cmd == "publish":
         from orchestration.publish import publish
 

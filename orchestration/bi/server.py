@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -12,20 +13,22 @@ from pathlib import Path
 import requests
 
 from orchestration import settings
+from orchestration.bi import admin, credentials
 
 CONFIG_PATH = Path(__file__).resolve().parent / "superset_config.py"
 BIN_DIR = Path(sys.executable).parent
 
-# LOCAL DEFAULTS ONLY: production sets SUPERSET_ADMIN_USERNAME / SUPERSET_ADMIN_PASSWORD.
-LOCAL_ADMIN_USERNAME = "admin"
-LOCAL_ADMIN_PASSWORD = "admin"  # noqa: S105 - local default, see docs/bi.md
 
-
-def admin_credentials() -> tuple[str, str]:
-    return (
-        os.environ.get("SUPERSET_ADMIN_USERNAME", LOCAL_ADMIN_USERNAME),
-        os.environ.get("SUPERSET_ADMIN_PASSWORD", LOCAL_ADMIN_PASSWORD),
-    )
+def admin_credentials(home: Path | None = None) -> tuple[str, str]:
+    """SUPERSET_ADMIN_USERNAME / SUPERSET_ADMIN_PASSWORD, else the password file written locally."""
+    name = admin.username()
+    password = admin.env_password()
+    if password is None:
+        path = credentials.credential_file(Path(home or os.environ.get("SUPERSET_HOME", settings.SUPERSET_HOME)), name)
+        password = credentials.read_secret(path)
+        if password is None:
+            raise credentials.MissingSecret(f"no admin password: set SUPERSET_ADMIN_PASSWORD or run serve ({path})")
+    return name, password
 
 
 def default_url() -> str:
@@ -48,40 +51,39 @@ def _superset(args: list[str], env: dict[str, str], log) -> None:
     subprocess.run([str(BIN_DIR / "superset"), *args], env=env, check=True, stdout=log, stderr=log)
 
 
-def init_metadata(home: Path | None = None, force: bool = False) -> None:
-    """db upgrade + admin user + roles; skipped when this home was initialised by this Superset version."""
+def init_metadata(home: Path | None = None, force: bool = False) -> dict:
+    """db upgrade + roles (skipped when this home was initialised by this Superset version), then the
+    admin account on every start, so a password set in the environment later is applied."""
     import superset
 
+    admin.require_production_secrets()
     home = Path(home or settings.SUPERSET_HOME)
     home.mkdir(parents=True, exist_ok=True)
     marker = home / ".initialised"
     version = str(getattr(superset, "__version__", "unknown"))
-    if marker.exists() and marker.read_text() == version and not force:
-        return
     env = superset_env(home)
-    user, password = admin_credentials()
-    with open(home / "init.log", "a") as log:
-        _superset(["db", "upgrade"], env, log)
-        _superset(
-            [
-                "fab",
-                "create-admin",
-                "--username",
-                user,
-                "--password",
-                password,
-                "--firstname",
-                "Admin",
-                "--lastname",
-                "User",
-                "--email",
-                f"{user}@localhost",
-            ],
-            env,
-            log,
+    if not (marker.exists() and marker.read_text() == version and not force):
+        with open(home / "init.log", "a") as log:
+            _superset(["db", "upgrade"], env, log)
+            _superset(["init"], env, log)
+        marker.write_text(version)
+    return ensure_admin(home)
+
+
+def ensure_admin(home: Path | None = None) -> dict:
+    """Run orchestration.bi.admin in the Superset app; prints a newly made local password once."""
+    env = superset_env(home)
+    out = subprocess.run([sys.executable, "-m", "orchestration.bi.admin"], env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"admin account failed:\n{out.stderr[-3000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result.get("password"):
+        print(
+            f"Superset admin {result['admin']!r}: new password {result['password']} "
+            f"(shown once; kept in {result['password_file']}, readable by you only)"
         )
-        _superset(["init"], env, log)
-    marker.write_text(version)
+    result.pop("password", None)
+    return result
 
 
 def pid_file(home: Path | None = None) -> Path:

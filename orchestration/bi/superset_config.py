@@ -1,7 +1,8 @@
 """Superset configuration for the CPaaS warehouse (loaded through SUPERSET_CONFIG_PATH).
 
-Everything secret or machine-specific comes from the environment. The defaults are for a
-local laptop only and are marked as such; docs/bi.md lists what production must set.
+Everything secret or machine-specific comes from the environment. `CPAAS_ENV=production` refuses
+to start without its secrets; local mode generates them per installation under SUPERSET_HOME.
+docs/bi.md and the README's Production section list the settings.
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from orchestration.bi import credentials, security
 from orchestration.settings import SUPERSET_HOME
 
 _HOME = Path(os.environ.get("SUPERSET_HOME", str(SUPERSET_HOME)))
 _HOME.mkdir(parents=True, exist_ok=True)
 
-# LOCAL DEFAULT ONLY: production must set SUPERSET_SECRET_KEY (openssl rand -base64 42).
-LOCAL_DEV_SECRET_KEY = "local-dev-only-cpaas-secret-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SUPERSET_SECRET_KEY", LOCAL_DEV_SECRET_KEY)
+# Production: SUPERSET_SECRET_KEY or no start. Local: a random key kept in SUPERSET_HOME/secret_key.
+SECRET_KEY = credentials.secret_key(_HOME)
 
 # Metadata database: SQLite under SUPERSET_HOME locally; production sets a Postgres URI.
 SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -40,6 +41,21 @@ FAB_ADD_SECURITY_API = True
 PUBLIC_ROLE_LIKE = None
 AUTH_ROLE_PUBLIC = "Public"
 
+# Resellers: no database login when SSO is configured (admin service account excepted), the API
+# login rate limited like the form, and only their own (or the shipped) charts and dashboards.
+CUSTOM_SECURITY_MANAGER = security.CpaasSecurityManager
+FLASK_APP_MUTATOR = security.harden_app
+# Non-admins see no other user (owner and creator pick lists) and only their own roles.
+EXTRA_RELATED_QUERY_FILTERS = {"user": security.only_self_for_non_admins, "role": security.own_roles_for_non_admins}
+# Every DuckDB connection: no file or network access, no extensions, settings locked, bounded.
+DB_CONNECTION_MUTATOR = security.lock_down_duckdb
+
+# Login attempts are rate limited in every mode (per client address; per worker with memory://).
+RATELIMIT_ENABLED = True
+AUTH_RATE_LIMITED = True
+AUTH_RATE_LIMIT = os.environ.get("SUPERSET_AUTH_RATE_LIMIT", "5 per second")
+RATELIMIT_APPLICATION = os.environ.get("SUPERSET_RATELIMIT_APPLICATION", "50 per second")
+
 # No file upload into the warehouse; DuckDB is the only data source.
 PREVENT_UNSAFE_DB_CONNECTIONS = True
 CSV_EXPORT = {"encoding": "utf-8"}
@@ -53,10 +69,10 @@ CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": _CACHE_TIM
 DATA_CACHE_CONFIG = {"CACHE_TYPE": "NullCache"}  # the serving file changes on every publish
 FILTER_STATE_CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 86400}
 EXPLORE_FORM_DATA_CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 86400}
-RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_STORAGE_URI = os.environ.get("SUPERSET_RATELIMIT_STORAGE_URI", "memory://")
 
-# Local http; production behind TLS sets SUPERSET_COOKIE_SECURE=1.
-SESSION_COOKIE_SECURE = os.environ.get("SUPERSET_COOKIE_SECURE", "0") == "1"
+# Local http; production (behind TLS) defaults to secure cookies.
+SESSION_COOKIE_SECURE = os.environ.get("SUPERSET_COOKIE_SECURE", "1" if credentials.is_production() else "0") == "1"
 SESSION_COOKIE_SAMESITE = "Lax"
 CONTENT_SECURITY_POLICY_WARNING = False  # production: set SUPERSET_TALISMAN=1
 TALISMAN_ENABLED = os.environ.get("SUPERSET_TALISMAN", "0") == "1"
@@ -66,3 +82,9 @@ WTF_CSRF_TIME_LIMIT = None
 SUPERSET_WEBSERVER_TIMEOUT = 120
 SQLLAB_TIMEOUT = 120
 LOG_LEVEL = os.environ.get("SUPERSET_LOG_LEVEL", "WARNING")
+
+# Site settings kept outside the repository, e.g. SSO (AUTH_TYPE = AUTH_OAUTH and OAUTH_PROVIDERS):
+# a Python file of the operator, run last. With SSO, resellers have no database password.
+_EXTRA_CONFIG = os.environ.get("SUPERSET_EXTRA_CONFIG", "").strip()
+if _EXTRA_CONFIG:
+    exec(compile(Path(_EXTRA_CONFIG).read_text(), _EXTRA_CONFIG, "exec"))  # noqa: S102 - operator's own file

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 import yaml
 
-from orchestration.bi import bundle, server
+from orchestration.bi import bundle, credentials, server
 from orchestration.bi.client import SupersetClient
 from orchestration.publish import publish
 
@@ -219,6 +219,23 @@ def superset_url(superset_home, serving_path):
         server.stop(superset_home)
         if proc.poll() is None:
             proc.kill()
+
+
+def reseller_password(home: Path, reseller_id) -> str:
+    """The password `roles` wrote once for this reseller's user (0600 file under SUPERSET_HOME)."""
+    password = credentials.read_secret(credentials.credential_file(home, f"reseller_{reseller_id}"))
+    assert password, f"no credential file for reseller_{reseller_id}"
+    return password
+
+
+@pytest.fixture(scope="session")
+def reseller_login(superset_url, superset_home):
+    """Log in as a reseller with its own password: reseller_login(reseller_id) -> SupersetClient."""
+
+    def login(reseller_id) -> SupersetClient:
+        return SupersetClient(superset_url, f"reseller_{reseller_id}", reseller_password(superset_home, reseller_id))
+
+    return login
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import yaml
 from orchestration import settings
 from orchestration.bi import bundle, cli, server
 from orchestration.bi.client import SupersetClient
-from orchestration.bi.roles import LOCAL_RESELLER_PASSWORD
 from orchestration.publish import PUBLISHED_SCHEMAS
 
 
@@ -254,7 +253,7 @@ def _reseller_companies(marts, reseller_id):
     return {r[0] for r in rows}
 
 
-def test_rls_reseller_sees_only_its_companies(superset_url, admin, marts):
+def test_rls_reseller_sees_only_its_companies(superset_url, admin, marts, reseller_login):
     resellers = [
         r[0]
         for r in marts.execute(
@@ -268,7 +267,7 @@ def test_rls_reseller_sees_only_its_companies(superset_url, admin, marts):
     admin_seen = {r["company_id"] for r in _rows(admin, admin_charts[table_chart])}
     assert admin_seen == all_companies & admin_seen and len(admin_seen) > 2
     for reseller_id in resellers[:2]:
-        client = SupersetClient(superset_url, f"reseller_{reseller_id}", LOCAL_RESELLER_PASSWORD)
+        client = reseller_login(reseller_id)
         charts = _charts(client)
         assert table_chart in charts, "a reseller must see the dashboards of its datasets"
         seen = {r["company_id"] for r in _rows(client, charts[table_chart])}
