@@ -132,7 +132,24 @@
     end)
 {%- endmacro %}
 
-{#- Stable, human-readable invoice id: INV-YYYY-MM-<company id, 6 digits>. -#}
+{#- Zero-padded decimal text of an integer that is never truncated (DuckDB's lpad cuts longer strings):
+    0 <= value < 10^width is padded to width digits, anything else is written in full. The two forms
+    cannot collide: padded texts have exactly `width` characters, the others more (or a minus sign). -#}
+{% macro billing_padded_id(value_column, width) -%}
+    (case
+        when {{ value_column }} >= 0 and {{ value_column }} < {{ 10 ** width }}
+            then lpad(cast({{ value_column }} as varchar), {{ width }}, '0')
+        else cast({{ value_column }} as varchar)
+    end)
+{%- endmacro %}
+
+{#- Stable, human-readable invoice id: INV-YYYY-MM-<company id, at least 6 digits>, unique for any
+    integer company id. -#}
 {% macro billing_invoice_id(month_column, company_column) -%}
-    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || lpad(cast({{ company_column }} as varchar), 6, '0'))
+    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || {{ billing_padded_id(company_column, 6) }})
+{%- endmacro %}
+
+{#- Invoice line id: <invoice id>-<line number, at least 3 digits>, unique for any number of lines. -#}
+{% macro billing_invoice_line_id(invoice_id_column, line_number_column) -%}
+    ({{ invoice_id_column }} || '-' || {{ billing_padded_id(line_number_column, 3) }})
 {%- endmacro %}
