@@ -28,7 +28,9 @@ def test_money_without_a_value_is_zero():
 
 # A company name as a hostile or careless export might carry it: reportlab markup (a link, an image that
 # does not exist), an Excel formula, and control characters openpyxl refuses.
-HOSTILE_NAME = '=HYPERLINK("http://evil.example/x","pay")<a href="http://evil.example">link</a><img src="/nope.png"/>\x07\x1b'
+HOSTILE_NAME = (
+    '=HYPERLINK("http://evil.example/x","pay")<a href="http://evil.example">link</a><img src="/nope.png"/>\x07\x1b'
+)
 
 
 def _invoice(name: str) -> tuple[dict, list[dict]]:
