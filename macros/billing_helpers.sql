@@ -49,10 +49,43 @@
     )
 {%- endmacro %}
 
+{#- A billing time var (billing_as_of, billing_month) checked strictly before it reaches SQL: an ISO
+    date or UTC timestamp ('YYYY-MM-DD' or 'YYYY-MM-DD HH:MM[:SS[.ffffff]]', 'T' allowed), a real
+    calendar date and time, never in the future (a future as-of would finalise drafts early).
+    Returns 'YYYY-MM-DD HH:MM:SS.ffffff'. -#}
+{% macro billing_checked_time(name, value) -%}
+    {%- set text = (value | string).strip() -%}
+    {%- set match = modules.re.fullmatch(
+        '([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.]([0-9]{1,6}))?)?)?', text) -%}
+    {%- set problem = 'is not an ISO date or UTC timestamp (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)' -%}
+    {%- if match -%}
+        {%- set year, month, day = match.group(1) | int, match.group(2) | int, match.group(3) | int -%}
+        {%- set hour, minute, second = match.group(4) | int, match.group(5) | int, match.group(6) | int -%}
+        {%- set micro = ((match.group(7) or '') ~ '000000')[:6] -%}
+        {%- if year < 1900 or month < 1 or month > 12 or day < 1 or hour > 23 or minute > 59 or second > 59 -%}
+            {%- set match = none -%}
+        {%- else -%}
+            {%- set next_month = modules.datetime.date(year + (month // 12), (month % 12) + 1, 1) -%}
+            {%- if day > (next_month - modules.datetime.timedelta(days=1)).day -%}
+                {%- set match = none -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if not match -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " " ~ problem ~ ": got " ~ (text | tojson)) }}
+    {%- endif -%}
+    {%- set moment = modules.datetime.datetime(year, month, day, hour, minute, second, micro | int) -%}
+    {%- if moment > modules.datetime.datetime.utcnow() -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ name ~ " is in the future (" ~ text ~ " UTC): a billing run cannot be dated ahead of the clock") }}
+    {%- endif -%}
+    {{- return(moment.strftime('%Y-%m-%d %H:%M:%S.%f')) -}}
+{%- endmacro %}
+
 {#- The moment a billing run considers "now" (UTC): var billing_as_of (tests, replays) or the clock. -#}
 {% macro billing_as_of() -%}
     {%- if var('billing_as_of', none) is not none -%}
-        cast('{{ var("billing_as_of") }}' as timestamp)
+        cast('{{ billing_checked_time("billing_as_of", var("billing_as_of")) }}' as timestamp)
     {%- else -%}
         cast(timezone('UTC', now()) as timestamp)
     {%- endif -%}
@@ -79,7 +112,7 @@
 {#- The billing month a run is for (var billing_month, YYYY-MM-01 or any day of the month). -#}
 {% macro billing_run_month() -%}
     {%- if var('billing_month', none) is not none -%}
-        cast(date_trunc('month', cast('{{ var("billing_month") }}' as date)) as date)
+        cast(date_trunc('month', cast('{{ billing_checked_time("billing_month", var("billing_month"))[:10] }}' as date)) as date)
     {%- else -%}
         cast(null as date)
     {%- endif -%}
@@ -132,7 +165,24 @@
     end)
 {%- endmacro %}
 
-{#- Stable, human-readable invoice id: INV-YYYY-MM-<company id, 6 digits>. -#}
+{#- Zero-padded decimal text of an integer that is never truncated (DuckDB's lpad cuts longer strings):
+    0 <= value < 10^width is padded to width digits, anything else is written in full. The two forms
+    cannot collide: padded texts have exactly `width` characters, the others more (or a minus sign). -#}
+{% macro billing_padded_id(value_column, width) -%}
+    (case
+        when {{ value_column }} >= 0 and {{ value_column }} < {{ 10 ** width }}
+            then lpad(cast({{ value_column }} as varchar), {{ width }}, '0')
+        else cast({{ value_column }} as varchar)
+    end)
+{%- endmacro %}
+
+{#- Stable, human-readable invoice id: INV-YYYY-MM-<company id, at least 6 digits>, unique for any
+    integer company id. -#}
 {% macro billing_invoice_id(month_column, company_column) -%}
-    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || lpad(cast({{ company_column }} as varchar), 6, '0'))
+    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || {{ billing_padded_id(company_column, 6) }})
+{%- endmacro %}
+
+{#- Invoice line id: <invoice id>-<line number, at least 3 digits>, unique for any number of lines. -#}
+{% macro billing_invoice_line_id(invoice_id_column, line_number_column) -%}
+    ({{ invoice_id_column }} || '-' || {{ billing_padded_id(line_number_column, 3) }})
 {%- endmacro %}

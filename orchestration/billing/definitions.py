@@ -14,6 +14,7 @@ most 12 h behind UTC) finalises them; later runs of that month are no-ops for fi
 
 import json
 import os
+import re
 from datetime import date, datetime, timedelta
 
 import yaml
@@ -57,12 +58,33 @@ class BillingRunConfig(Config):
     as_of: str = ""
 
 
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?")
+
+
+def checked_as_of(as_of: str, now: datetime | None = None) -> str:
+    """The as-of time of a run, strictly ISO (UTC, no offset) and not in the future.
+
+    The same rule as macro billing_checked_time: refused here already so a bad value never reaches dbt.
+    """
+    text = as_of.strip()
+    problem = f"as_of must be an ISO date or UTC timestamp (YYYY-MM-DD HH:MM:SS), got {as_of!r}"
+    if not _ISO_TIME.fullmatch(text):
+        raise ValueError(problem)
+    try:
+        moment = datetime.fromisoformat(text.replace("T", " "))
+    except ValueError:  # 2026-02-30, 24:00, ...
+        raise ValueError(problem) from None
+    if moment > (now or datetime.utcnow()):
+        raise ValueError(f"as_of {as_of!r} is in the future: a billing run cannot be dated ahead of the clock")
+    return text.replace("T", " ")
+
+
 def billing_vars(partition_key: str, as_of: str = "") -> dict[str, str]:
     """dbt vars of a monthly run: the partition's month, and optionally the as-of time."""
     month = date.fromisoformat(partition_key[:10]).replace(day=1)
     dbt_vars = {"billing_month": month.isoformat()}
     if as_of:
-        dbt_vars["billing_as_of"] = as_of
+        dbt_vars["billing_as_of"] = checked_as_of(as_of)
     return dbt_vars
 
 

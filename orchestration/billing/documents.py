@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import duckdb
 from openpyxl import Workbook
@@ -56,6 +58,23 @@ def _money(value: Decimal | None, currency: str) -> str:
     return f"{(value or Decimal(0)):,.{places}f} {currency}"
 
 
+# C0/C1 control characters (tab and newline included): openpyxl refuses most of them and reportlab
+# would print them as boxes; a company name never needs them.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A text cell starting with one of these is a formula (or DDE) to Excel and LibreOffice.
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _plain(value: object) -> str:
+    """Export text (company names, descriptions) without control characters."""
+    return _CONTROL_CHARACTERS.sub(" ", str(value))
+
+
+def _para_text(value: object) -> str:
+    """Export text as literal Paragraph content: reportlab's markup (<a>, <img>, <font>, &...) is escaped."""
+    return escape(_plain(value))
+
+
 def _atomic_write(path: Path, writer) -> None:
     """Write through a temporary file in the same folder, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,13 +97,17 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
 def render_invoice_pdf(path: Path, invoice: dict, lines: list[dict]) -> None:
     styles = getSampleStyleSheet()
     draft = invoice["invoice_status"] != "final"
-    title = f"Invoice {invoice['invoice_id']}" + (" (DRAFT)" if draft else "")
+    title = f"Invoice {_plain(invoice['invoice_id'])}" + (" (DRAFT)" if draft else "")
+    # every value from the export goes through _para_text: Paragraph parses markup
     story = [
-        Paragraph(title, styles["Title"]),
-        Paragraph(f"Issuer: {invoice['issuer_name']}", styles["Normal"]),
-        Paragraph(f"Bill to: {invoice['company_name']} (company #{invoice['company_id']})", styles["Normal"]),
+        Paragraph(escape(title), styles["Title"]),
+        Paragraph(f"Issuer: {_para_text(invoice['issuer_name'])}", styles["Normal"]),
         Paragraph(
-            f"Period: {invoice['period_start']:%Y-%m-%d} to {invoice['period_end']:%Y-%m-%d} ({invoice['timezone']})",
+            f"Bill to: {_para_text(invoice['company_name'])} (company #{invoice['company_id']})", styles["Normal"]
+        ),
+        Paragraph(
+            f"Period: {invoice['period_start']:%Y-%m-%d} to {invoice['period_end']:%Y-%m-%d} "
+            f"({_para_text(invoice['timezone'])})",
             styles["Normal"],
         ),
         Paragraph(
@@ -104,7 +127,7 @@ def render_invoice_pdf(path: Path, invoice: dict, lines: list[dict]) -> None:
         data.append(
             [
                 str(line["line_number"]),
-                Paragraph(line["description"], styles["BodyText"]),
+                Paragraph(_para_text(line["description"]), styles["BodyText"]),
                 f"{line['period_month']:%Y-%m}",
                 f"{line['quantity']:,.2f}" if line["unit"] == "minute" else f"{line['quantity']:,.0f}",
                 line["unit"],
@@ -143,6 +166,24 @@ def render_invoice_pdf(path: Path, invoice: dict, lines: list[dict]) -> None:
     _atomic_write(path, lambda tmp: SimpleDocTemplate(tmp, pagesize=A4, title=title).build(story))
 
 
+def _cell_value(value: object) -> object:
+    """A value for an Excel cell: exact decimals as numbers, text without control characters."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return _plain(value)
+    return value
+
+
+def _append_row(sheet, values: list) -> None:
+    """Append a row; text that Excel would read as a formula stays text (string cell, quote prefix)."""
+    sheet.append([_cell_value(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def render_company_excel(
     path: Path, invoice: dict | None, lines: list[dict], usage: list[dict], company: dict, month: str
 ) -> None:
@@ -150,8 +191,8 @@ def render_company_excel(
     bold = Font(bold=True)
     summary = wb.active
     summary.title = "Summary"
-    summary.append(["Monthly report", f"{company['company_name']} (#{company['company_id']})"])
-    summary.append(["Billing month", month])
+    _append_row(summary, ["Monthly report", f"{company['company_name']} (#{company['company_id']})"])
+    _append_row(summary, ["Billing month", month])
     if invoice:
         for key in (
             "invoice_id",
@@ -163,10 +204,9 @@ def render_company_excel(
             "total_amount",
             "issued_at",
         ):
-            value = invoice[key]
-            summary.append([key, float(value) if isinstance(value, Decimal) else value])
+            _append_row(summary, [key, invoice[key]])
     else:
-        summary.append(["invoice_id", "no invoice this month"])
+        _append_row(summary, ["invoice_id", "no invoice this month"])
     for row in summary.iter_rows(min_col=1, max_col=1):
         row[0].font = bold
 
@@ -187,7 +227,7 @@ def render_company_excel(
     ]
     sheet.append(cols)
     for line in lines:
-        sheet.append([float(line[c]) if isinstance(line[c], Decimal) else line[c] for c in cols])
+        _append_row(sheet, [line[c] for c in cols])
     usage_sheet = wb.create_sheet("Usage by service")
     ucols = [
         "service",
@@ -204,7 +244,7 @@ def render_company_excel(
     ]
     usage_sheet.append(ucols)
     for row in usage:
-        usage_sheet.append([float(row[c]) if isinstance(row[c], Decimal) else row[c] for c in ucols])
+        _append_row(usage_sheet, [row[c] for c in ucols])
     for ws in (sheet, usage_sheet):
         for cell in ws[1]:
             cell.font = bold

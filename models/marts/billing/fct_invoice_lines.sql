@@ -253,7 +253,7 @@ lines as (
 
 final as (
     select
-        invoice_id || '-' || lpad(cast(line_number as varchar), 3, '0') as invoice_line_id,
+        {{ billing_invoice_line_id('invoice_id', 'line_number') }} as invoice_line_id,
         invoice_id,
         cast(line_number as integer) as line_number,
         company_id,
