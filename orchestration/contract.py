@@ -1,7 +1,8 @@
 """The platform's export contract (version 1) as data: one place the loader validates against.
 
-Mirrors ../shared/EXPORT_CONTRACT.md. Enum values are documented here but not enforced by the
-loader: an unknown value is loaded and surfaced by dbt's accepted_values tests in staging.
+Mirrors ../shared/EXPORT_CONTRACT.md and docs/landing-layout.md. Enum values are documented here but
+not enforced by the loader: an unknown value is loaded and surfaced by dbt's accepted_values tests in
+staging.
 """
 
 from __future__ import annotations
@@ -19,6 +20,22 @@ DUCKDB_TYPES = {
     "str_list": "VARCHAR[]",
     "object": "JSON",
 }
+
+
+# Values the loader quarantines although their JSON type is right (a reason per line, never rounded,
+# never NULL): what would otherwise corrupt an invoice or a date spine.
+MONEY_DECIMALS = 6  # the scale of DUCKDB_TYPES["decimal"]: more decimals would be rounded silently
+EARLIEST_TIME = "2000-01-01"  # older timestamps and dates are sentinels or typos
+# A fact happened before its export day ended: anything later than the export day + this margin
+# (clock skew) is a sentinel such as `infinity` or 2999 and would pin a reference row forever.
+FUTURE_MARGIN_DAYS = 2
+# Fields that legitimately point ahead (a price valid from next month, a delayed send): bounded here.
+FORWARD_LOOKING = {("tariffs", "valid_from"), ("tariffs", "valid_to"), ("notifications", "scheduled_for")}
+LATEST_FORWARD_TIME = "2100-01-01"
+NON_NEGATIVE = {("packages", "price"), ("tariffs", "price")}
+POSITIVE = {("exchange_rates", "units_per_usd")}
+# IANA names, checked against DuckDB's own list (pg_timezone_names): the names local dates use.
+TIME_ZONE_FIELDS = {("companies", "timezone")}
 
 
 @dataclass(frozen=True)

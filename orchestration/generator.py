@@ -1,8 +1,10 @@
 """Generator of the platform's daily export (see EXPORT_CONTRACT.md).
 
 Writes ``<landing>/<entity>/date=YYYY-MM-DD/<entity>-0001.jsonl.gz`` for the 14 entities of the contract,
-one folder per export day, plus ``<landing>/_manifest.json`` (lines written and dirt injected per entity and
-export day). Deterministic for a given seed: every day and entity draws from its own seeded RNG, gzip
+one folder per export day, then the day's manifest ``<landing>/_days/YYYY-MM-DD.json`` (docs/landing-layout.md),
+plus ``<landing>/_manifest.json`` (lines written and dirt injected per entity and export day). It writes only
+into an empty folder or one it created (marked by ``.cpaas-sample-export``): never over someone's export.
+Deterministic for a given seed: every day and entity draws from its own seeded RNG, gzip
 headers carry mtime=0 and the manifest holds no wall-clock time.
 
 Usage::
@@ -46,9 +48,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from orchestration.landing import MANIFEST_FOLDER, write_day_manifest
 from orchestration.settings import ENTITIES, ENTITIES_EVENTS, LANDING_PATH
 
 GENERATOR_VERSION = "1.0.0"
+# Written first into a landing folder the generator creates: the only non-empty folder it writes over.
+SAMPLE_MARKER = ".cpaas-sample-export"
 DEFAULT_START = date(2026, 7, 1)
 DAY_MS = 86_400_000
 EPOCH = date(1970, 1, 1)
@@ -1123,6 +1128,7 @@ class Exporter:
 
     def flush(self, di: int) -> None:
         d = self.world.days[di]
+        written: dict[str, dict[str, int]] = {}
         for ei, entity in enumerate(ENTITIES):
             chunks = self.buffer[entity].pop(di, [])
             clean = [line for lines, late in chunks if not late for line in lines]
@@ -1137,11 +1143,12 @@ class Exporter:
             lines = lines + late_lines
             if late_lines and len(lines) > 1:
                 lines = [lines[i] for i in rng.permutation(len(lines))]
-            self._write(entity, d, lines)
+            written[entity] = {self._write(entity, d, lines): len(lines)}
             counts["lines"] = len(lines)
             self.manifest[entity][d.isoformat()] = {"lines": len(lines), **{k: counts[k] for k in DIRT_KINDS}}
             for k in counts:
                 self.totals[entity][k] += counts[k]
+        write_day_manifest(self.landing, d, written)  # last: the day is complete
 
     def _dirty(self, entity: str, clean: list[str], rng: np.random.Generator):
         n = len(clean)
@@ -1184,11 +1191,29 @@ class Exporter:
         }
         return lines, counts
 
-    def _write(self, entity: str, d: date, lines: list[str]) -> None:
+    def _write(self, entity: str, d: date, lines: list[str]) -> str:
         folder = self.landing / entity / f"date={d.isoformat()}"
         folder.mkdir(parents=True, exist_ok=True)
         data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-        (folder / f"{entity}-0001.jsonl.gz").write_bytes(gzip.compress(data, compresslevel=5, mtime=0))
+        name = f"{entity}-0001.jsonl.gz"
+        (folder / name).write_bytes(gzip.compress(data, compresslevel=5, mtime=0))
+        return name
+
+
+class ForeignLandingFolder(Exception):
+    """A non-empty landing folder the generator did not create: sample data never goes there."""
+
+
+def claim_landing(landing: Path) -> None:
+    """Refuse a non-empty folder without the generator's marker; mark an empty one as sample data."""
+    landing = Path(landing)
+    if landing.exists() and any(landing.iterdir()) and not (landing / SAMPLE_MARKER).is_file():
+        raise ForeignLandingFolder(
+            f"{landing} is not empty and was not created by the sample generator (no {SAMPLE_MARKER}):"
+            " refusing to write sample data over it. Point LANDING_PATH / --landing at an empty folder."
+        )
+    landing.mkdir(parents=True, exist_ok=True)
+    (landing / SAMPLE_MARKER).write_text("sample export written by orchestration.generator\n")
 
 
 # --------------------------------------------------------------------------------------------- main API
@@ -1207,10 +1232,10 @@ def generate(
     if not 0 <= dirty_rate < 0.5:
         raise ValueError("dirty_rate must be in [0, 0.5)")
     landing = Path(landing)
-    landing.mkdir(parents=True, exist_ok=True)
-    for entity in ENTITIES:  # a fresh export: re-running never duplicates
-        if (landing / entity).exists():
-            shutil.rmtree(landing / entity)
+    claim_landing(landing)
+    for folder in (*ENTITIES, MANIFEST_FOLDER):  # a fresh export: re-running never duplicates
+        if (landing / folder).exists():
+            shutil.rmtree(landing / folder)
     cfg = {**PROFILES[profile], "schema_drift": dirty_rate > 0}
     world = build_world(profile, start, months, seed)
     exporter = Exporter(landing, world, seed, dirty_rate)
@@ -1290,7 +1315,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-progress", action="store_true")
     a = p.parse_args(argv)
     t0 = time.perf_counter()
-    m = generate(a.landing, a.profile, a.months, a.start, a.seed, a.dirty_rate, progress=not a.no_progress)
+    try:
+        m = generate(a.landing, a.profile, a.months, a.start, a.seed, a.dirty_rate, progress=not a.no_progress)
+    except ForeignLandingFolder as error:
+        print(error, file=sys.stderr)
+        return 2
     secs = time.perf_counter() - t0
     print(f"export written to {a.landing} ({m['start']} .. {m['end']}, profile {a.profile}, seed {a.seed})")
     width = max(map(len, ENTITIES))

@@ -25,8 +25,29 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from orchestration import landing as layout
 from orchestration import settings
-from orchestration.contract import DUCKDB_TYPES, ENTITY_FIELDS, Field
+from orchestration.contract import (
+    DUCKDB_TYPES,
+    EARLIEST_TIME,
+    ENTITY_FIELDS,
+    ENTITY_KEYS,
+    FORWARD_LOOKING,
+    FUTURE_MARGIN_DAYS,
+    LATEST_FORWARD_TIME,
+    MONEY_DECIMALS,
+    NON_NEGATIVE,
+    POSITIVE,
+    TIME_ZONE_FIELDS,
+    Field,
+)
+from orchestration.landing import (  # noqa: F401  (re-exported: callers catch them from here)
+    ExportDayError,
+    IncompleteExportDay,
+    MissingExportDay,
+    UnsafeExportPath,
+    available_days,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +61,12 @@ LOAD_COLUMNS = {
 }
 
 
-class MissingExportDay(Exception):
-    """The landing folder holds no export at all for a day."""
+class CorruptExportFile(ExportDayError):
+    """A file that cannot be read as a whole (not gzip, truncated archive, unreadable)."""
 
 
-class CorruptExportFile(Exception):
-    """A file that cannot be read as a whole (not gzip, truncated archive)."""
+class ShrinkingExportDay(ExportDayError):
+    """A re-delivered day that would replace loaded rows by fewer, without the explicit override."""
 
 
 @dataclass
@@ -56,8 +77,19 @@ class EntityLoad:
     loaded_rows: int = 0
     quarantined_rows: int = 0
     duplicate_lines: int = 0
+    # keys loaded more than once with different content (staging keeps one of them)
+    conflicting_keys: int = 0
     rows_with_extra_fields: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+
+
+class DayLoad(dict):
+    """entity -> EntityLoad for one loaded day, plus what the loader noticed and did not load
+    (unknown entity folders, folders that are not dates, files the manifest does not list)."""
+
+    def __init__(self, loads: dict[str, EntityLoad], problems: list[str]):
+        super().__init__(loads)
+        self.problems = problems
 
 
 def connect(warehouse: Path | str = settings.WAREHOUSE_PATH, wait_seconds: float = 600) -> duckdb.DuckDBPyConnection:
@@ -111,32 +143,19 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    con.execute("alter table raw.load_log add column if not exists conflicting_keys bigint")
 
 
-def day_folders(landing: Path, day: date) -> dict[str, Path]:
-    return {
-        entity: landing / entity / f"date={day.isoformat()}"
-        for entity in ENTITY_FIELDS
-        if (landing / entity / f"date={day.isoformat()}").is_dir()
-    }
-
-
-def available_days(landing: Path) -> list[date]:
-    days = set()
-    for entity in ENTITY_FIELDS:
-        for folder in (landing / entity).glob("date=*"):
-            try:
-                days.add(date.fromisoformat(folder.name.removeprefix("date=")))
-            except ValueError:
-                log.warning("ignoring folder with an invalid date: %s", folder)
-    return sorted(days)
-
-
-def _read_lines(path: Path, relative_name: str) -> pa.Table:
+def _read_lines(path: Path, relative_name: str, expected_lines: int) -> pa.Table:
     try:
         data = gzip.decompress(path.read_bytes())
     except (OSError, EOFError) as error:
-        raise CorruptExportFile(f"{relative_name}: cannot be decompressed ({error})") from error
+        raise CorruptExportFile(f"{relative_name}: cannot be read or decompressed ({error})") from error
+    if layout.count_lines(data) != expected_lines:
+        raise IncompleteExportDay(
+            f"{relative_name}: {layout.count_lines(data)} lines, the day's manifest says {expected_lines}"
+        )
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark is not part of the first line
     try:
         lines = data.decode("utf-8").split("\n")
         bad_utf8 = [False] * len(lines)
@@ -164,17 +183,21 @@ def _read_lines(path: Path, relative_name: str) -> pa.Table:
     )
 
 
+def _text_sql(f: Field) -> str:
+    return f"(fields.\"{f.name}\"->>'$')"
+
+
 def _value_sql(f: Field) -> str:
     """Typed value of a field from `fields`, the line's fields as JSON values (null if absent)."""
     json_value = f'fields."{f.name}"'
-    text = f"({json_value}->>'$')"
+    text = _text_sql(f)
     return {
         "int": f"try_cast({text} as bigint)",
         "str": text,
         "bool": f"try_cast({text} as boolean)",
         "timestamp": f"timezone('UTC', try_cast({text} as timestamptz))",
         "date": f"try_cast({text} as date)",
-        "decimal": f"try_cast({text} as decimal(18, 6))",
+        "decimal": f"try_cast({text} as {DUCKDB_TYPES['decimal']})",
         "str_list": f"try_cast({json_value} as varchar[])",
         "object": json_value,
     }[f.kind]
@@ -184,7 +207,7 @@ def _type_ok_sql(f: Field) -> str:
     """True when a present field has the contract's type."""
     json_value = f'fields."{f.name}"'
     json_type = f"json_type({json_value})"
-    text = f"({json_value}->>'$')"
+    text = _text_sql(f)
     return {
         "int": f"{json_type} in ('BIGINT', 'UBIGINT')",
         "str": f"{json_type} = 'VARCHAR'",
@@ -192,10 +215,41 @@ def _type_ok_sql(f: Field) -> str:
         "timestamp": f"{json_type} = 'VARCHAR' and try_cast({text} as timestamptz) is not null",
         "date": f"{json_type} = 'VARCHAR' and try_cast({text} as date) is not null",
         # money is a decimal string by contract; a JSON float could already have lost precision
-        "decimal": f"{json_type} = 'VARCHAR' and try_cast({text} as decimal(18, 6)) is not null",
+        "decimal": f"{json_type} = 'VARCHAR' and try_cast({text} as {DUCKDB_TYPES['decimal']}) is not null",
         "str_list": f"{json_type} = 'ARRAY' and try_cast({json_value} as varchar[]) is not null",
         "object": f"{json_type} = 'OBJECT'",
     }[f.kind]
+
+
+def _range_checks(entity: str, f: Field, day: date) -> list[tuple[str, str]]:
+    """(condition that must hold, what the reason says otherwise) for a present, well-typed field."""
+    value = _value_sql(f)
+    checks = []
+    if f.kind == "int":  # 2^63 and above are JSON integers too, but would load as NULL
+        checks.append((f"{value} is not null", "is outside the 64-bit integer range"))
+    if f.kind == "decimal":  # more decimals than the column keeps would be rounded silently
+        checks.append(
+            (f"try_cast({_text_sql(f)} as decimal(38, 18)) = {value}", f"has more than {MONEY_DECIMALS} decimal places")
+        )
+    if (entity, f.name) in NON_NEGATIVE:
+        checks.append((f"{value} >= 0", "is negative"))
+    if (entity, f.name) in POSITIVE:
+        checks.append((f"{value} > 0", "is not positive"))
+    if (entity, f.name) in TIME_ZONE_FIELDS:
+        checks.append((f"{value} in (select name from pg_timezone_names())", "is not an IANA time zone"))
+    if f.kind in ("timestamp", "date"):
+        if (entity, f.name) in FORWARD_LOOKING:
+            latest, latest_words = LATEST_FORWARD_TIME, LATEST_FORWARD_TIME
+        else:  # a fact: it happened before its export day ended (plus a margin for clock skew)
+            latest = (day + timedelta(days=1 + FUTURE_MARGIN_DAYS)).isoformat()
+            latest_words = f"its export day + {FUTURE_MARGIN_DAYS} days"
+        checks.append(
+            (
+                f"{value} >= timestamp '{EARLIEST_TIME}' and {value} < timestamp '{latest}'",
+                f"is outside {EARLIEST_TIME} .. {latest_words}",
+            )
+        )
+    return checks
 
 
 _KIND_WORDS = {
@@ -210,34 +264,56 @@ _KIND_WORDS = {
 }
 
 
-def _reason_sql(fields: Iterable[Field]) -> str:
+def _field_reason_sql(entity: str, f: Field, day: date) -> str:
+    """The reason a line's field is refused (null when it is fine): first failed check only."""
+    missing = f"'missing required field {f.name}'" if f.required else "null"
+    whens = [f'when fields."{f.name}" is null then {missing}']
+    whens.append(f"when not ({_type_ok_sql(f)}) then 'field {f.name} is not {_KIND_WORDS[f.kind]}'")
+    for condition, words in _range_checks(entity, f, day):
+        whens.append(f"when not ({condition}) then 'field {f.name} {words}'")
+    return f"case when is_object then case {' '.join(whens)} end end"
+
+
+def _reason_sql(entity: str, day: date) -> str:
     checks = [
         "case when bad_utf8 then 'invalid UTF-8' end",
         "case when not bad_utf8 and not is_json then 'invalid JSON' end",
         "case when is_json and not is_object then 'not a JSON object' end",
     ]
-    for f in fields:
-        present = f'fields."{f.name}" is not null'
-        if f.required:
-            checks.append(f"case when is_object and not {present} then 'missing required field {f.name}' end")
-        checks.append(
-            f"case when is_object and {present} and not ({_type_ok_sql(f)})"
-            f" then 'field {f.name} is not {_KIND_WORDS[f.kind]}' end"
-        )
+    checks += [_field_reason_sql(entity, f, day) for f in ENTITY_FIELDS[entity]]
     return f"nullif(concat_ws('; ', {', '.join(checks)}), '')"
 
 
+def _conflicting_keys_sql(entity: str) -> str:
+    """Keys of the day's valid rows that carry different content (exact duplicate lines are not conflicts).
+    A reference row may change during a day: there the key is the id plus `updated_at`."""
+    names = {f.name for f in ENTITY_FIELDS[entity]}
+    key = [*ENTITY_KEYS[entity], *(["updated_at"] if "updated_at" in names else [])]
+    group = ", ".join(f'fields."{name}"' for name in key)
+    return (
+        "select count(*) from (select 1 from checked where reason is null"
+        f" group by {group} having count(distinct (fields::varchar, extra_fields::varchar)) > 1)"
+    )
+
+
+def _day_rows(con: duckdb.DuckDBPyConnection, entity: str, day: date) -> int:
+    return con.execute(f"select count(*) from raw.{entity} where _export_date = ?", [day]).fetchone()[0]
+
+
 def _load_entity(
-    con: duckdb.DuckDBPyConnection, landing: Path, entity: str, day: date, folder: Path | None
+    con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.DayParts, day: date, allow_shrink: bool
 ) -> EntityLoad:
+    entity = parts.entity
     stats = EntityLoad(entity)
     fields = ENTITY_FIELDS[entity]
+    rows_before = _day_rows(con, entity, day)
     con.execute(f"delete from raw.{entity} where _export_date = ?", [day])
     con.execute("delete from raw.quarantine where entity = ? and export_date = ?", [entity, day])
     con.execute("delete from raw.load_log where entity = ? and export_date = ?", [entity, day])
-    files = sorted(folder.glob(f"{entity}-*.jsonl.gz")) if folder else []
-    tables = [_read_lines(path, path.relative_to(landing).as_posix()) for path in files]
-    stats.files = len(files)
+    tables = [
+        _read_lines(path, path.relative_to(landing).as_posix(), parts.expected_lines[path.name]) for path in parts.files
+    ]
+    stats.files = len(parts.files)
     if tables:
         con.register("lines", pa.concat_tables(tables))
         # each line is parsed once: every contract field is extracted as a JSON value
@@ -262,7 +338,9 @@ def _load_entity(
             from objects
             """
         )
-        con.execute(f"create or replace temp table checked as select *, {_reason_sql(fields)} as reason from parsed")
+        con.unregister("lines")
+        reason = _reason_sql(entity, day)
+        con.execute(f"create or replace temp table checked as select *, {reason} as reason from parsed")
         columns = ", ".join(f'"{f.name}"' for f in fields)
         values = ", ".join(_value_sql(f) for f in fields)
         con.execute(
@@ -270,7 +348,7 @@ def _load_entity(
             insert into raw.{entity} ({columns}, {", ".join(LOAD_COLUMNS)})
             select {values}, ?, source_file, line_number, extra_fields, now()
             from checked where reason is null
-            order by line_number
+            order by source_file, line_number
             """,
             [day],
         )
@@ -293,13 +371,23 @@ def _load_entity(
             "select coalesce(sum(copies - 1), 0) from"
             " (select count(*) as copies from checked where reason is null group by line)"
         ).fetchone()[0]
+        stats.conflicting_keys = con.execute(_conflicting_keys_sql(entity)).fetchone()[0]
         stats.reasons = dict(
             con.execute(
                 "select reason, count(*) from checked where reason is not null group by reason order by 2 desc"
             ).fetchall()
         )
+    if stats.loaded_rows < rows_before and not allow_shrink:
+        raise ShrinkingExportDay(
+            f"{entity} {day.isoformat()}: {stats.loaded_rows} rows would replace the {rows_before} loaded before;"
+            " not loaded (re-load with --allow-shrink / allow_shrink to accept fewer rows)"
+        )
     con.execute(
-        "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, now())",
+        """
+        insert into raw.load_log (entity, export_date, files, lines, loaded_rows, quarantined_rows,
+            duplicate_lines, rows_with_extra_fields, conflicting_keys, loaded_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+        """,
         [
             entity,
             day,
@@ -309,6 +397,7 @@ def _load_entity(
             stats.quarantined_rows,
             stats.duplicate_lines,
             stats.rows_with_extra_fields,
+            stats.conflicting_keys,
         ],
     )
     return stats
@@ -319,38 +408,44 @@ def load_day(
     landing: Path,
     day: date,
     entities: Iterable[str] | None = None,
-) -> dict[str, EntityLoad]:
-    """Replace one export day of every entity atomically. Raises MissingExportDay if nothing landed."""
+    allow_shrink: bool = False,
+) -> DayLoad:
+    """Replace one export day of every entity atomically, if its manifest says it is complete.
+
+    Raises an ExportDayError (the day left as it was) when the day is missing, incomplete, has a file
+    that cannot be read, a symlink out of the landing folder, or would replace rows by fewer ones
+    (unless `allow_shrink`)."""
     landing = Path(landing)
-    folders = day_folders(landing, day)
-    if not folders:
-        raise MissingExportDay(f"no export for {day.isoformat()} in {landing}: no <entity>/date={day} folder")
+    parts, notices = layout.day_parts(landing, day)
+    problems = layout.landing_problems(landing) + notices
+    for problem in problems:
+        log.warning("%s: %s", day, problem)
     ensure_raw_schema(con)
     results: dict[str, EntityLoad] = {}
     con.execute("begin transaction")
     try:
         for entity in entities or ENTITY_FIELDS:
-            results[entity] = _load_entity(con, landing, entity, day, folders.get(entity))
+            results[entity] = _load_entity(con, landing, parts[entity], day, allow_shrink)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    return results
+    return DayLoad(results, problems)
 
 
 def load_days(
-    landing: Path, warehouse: Path, days: Iterable[date], progress: bool = True
-) -> dict[date, dict[str, EntityLoad] | Exception]:
-    """Load several days, one transaction each; a missing or broken day is reported, the others load."""
-    outcome: dict[date, dict[str, EntityLoad] | Exception] = {}
+    landing: Path, warehouse: Path, days: Iterable[date], progress: bool = True, allow_shrink: bool = False
+) -> dict[date, DayLoad | Exception]:
+    """Load several days, one transaction each; a day that cannot load is reported, the others load."""
+    outcome: dict[date, DayLoad | Exception] = {}
     con = connect(warehouse)
     try:
         ensure_raw_schema(con)
         for day in days:
             started = time.monotonic()
             try:
-                outcome[day] = load_day(con, landing, day)
-            except (MissingExportDay, CorruptExportFile) as error:
+                outcome[day] = load_day(con, landing, day, allow_shrink=allow_shrink)
+            except ExportDayError as error:
                 outcome[day] = error
                 log.error("%s", error)
                 continue
@@ -367,7 +462,7 @@ def load_days(
     return outcome
 
 
-def totals(outcome: dict[date, dict[str, EntityLoad] | Exception]) -> tuple[int, int]:
+def totals(outcome: dict[date, DayLoad | Exception]) -> tuple[int, int]:
     """Rows loaded and lines quarantined over the days of a load_days outcome that loaded."""
     loads = [stats for result in outcome.values() if isinstance(result, dict) for stats in result.values()]
     return sum(s.loaded_rows for s in loads), sum(s.quarantined_rows for s in loads)
@@ -386,6 +481,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE_PATH)
     parser.add_argument("--from", dest="start", type=_parse_date, help="first export day (default: first found)")
     parser.add_argument("--to", dest="end", type=_parse_date, help="last export day (default: last found)")
+    parser.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="accept a re-delivered day with fewer rows than loaded before (rows are then deleted)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
 
@@ -396,7 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     start = args.start or found[0]
     end = args.end or found[-1]
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
-    outcome = load_days(args.landing, args.warehouse, days)
+    outcome = load_days(args.landing, args.warehouse, days, allow_shrink=args.allow_shrink)
+    for problem in layout.landing_problems(args.landing):
+        print(f"LANDING PROBLEM: {problem}", file=sys.stderr)
     failed = {day: error for day, error in outcome.items() if isinstance(error, Exception)}
     for day, error in failed.items():
         print(f"NOT LOADED {day}: {error}", file=sys.stderr)

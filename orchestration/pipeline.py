@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 from orchestration import ingestion, publish, settings
 from orchestration.dbt_project import DBT_EXECUTABLE
@@ -41,6 +42,43 @@ def billed_months() -> list[str]:
         return [month for (month,) in rows.fetchall()]
 
 
+# A warehouse the sample run created carries this table; any other warehouse is never written with samples.
+SAMPLE_WAREHOUSE_MARKER = "main.cpaas_sample_warehouse"
+
+
+class ForeignWarehouse(Exception):
+    """An existing warehouse that no sample run created: sample data (and finalised months) never go there."""
+
+
+def claim_sample_warehouse(warehouse: Path) -> None:
+    """Refuse an existing warehouse without the sample marker."""
+    import duckdb
+
+    if not warehouse.exists():
+        return
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        marked = con.execute(
+            "select count(*) from information_schema.tables"
+            " where table_schema = 'main' and table_name = 'cpaas_sample_warehouse'"
+        ).fetchone()[0]
+    if not marked:
+        raise ForeignWarehouse(
+            f"{warehouse} exists and was not created by a sample run: refusing to load sample data into it"
+            " and finalise its months. Point WAREHOUSE_PATH at a new file, or use --skip-generate to build"
+            " from the landing folder as it is."
+        )
+
+
+def mark_sample_warehouse(warehouse: Path) -> None:
+    from orchestration import ingestion
+
+    con = ingestion.connect(warehouse)
+    try:
+        con.execute(f"create table if not exists {SAMPLE_WAREHOUSE_MARKER} as select now() as created_at")
+    finally:
+        con.close()
+
+
 def step(title: str) -> None:
     print(f"\n== {title}", flush=True)
 
@@ -56,8 +94,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
 
     if not args.skip_generate:
-        from orchestration.generator import generate
+        from orchestration.generator import ForeignLandingFolder, claim_landing, generate
 
+        try:  # both checked before anything is written
+            claim_sample_warehouse(settings.WAREHOUSE_PATH)
+            claim_landing(settings.LANDING_PATH)
+        except (ForeignWarehouse, ForeignLandingFolder) as error:
+            print(f"REFUSED: {error}", file=sys.stderr)
+            return 2
+        mark_sample_warehouse(settings.WAREHOUSE_PATH)
         step(f"generate a {args.profile} sample export of {args.months} months into {settings.LANDING_PATH}")
         generate(settings.LANDING_PATH, profile=args.profile, months=args.months, start=args.start, seed=args.seed)
 

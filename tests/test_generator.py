@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.contract import ENTITY_KEYS, ENUMS
@@ -579,3 +583,41 @@ def test_widget_sessions_and_funnels(clean):
         ("web_push_soi", "web_push_doi"),
         ("reminder_soi", "reminder_doi"),
     }
+
+
+def test_every_day_has_a_manifest_matching_its_files(dirty):
+    landing, manifest, export = dirty
+    for d in sorted(manifest["entities"]["companies"]):
+        day_manifest = json.loads((landing / "_days" / f"{d}.json").read_text())
+        for entity in ENTITIES:
+            assert day_manifest["entities"][entity] == {
+                "lines": manifest["entities"][entity][d]["lines"],
+                "files": {f"{entity}-0001.jsonl.gz": len(export[entity][d])},
+            }, (entity, d)
+
+
+def test_sample_data_is_never_written_over_a_folder_the_generator_did_not_create(tmp_path):
+    from orchestration.generator import ForeignLandingFolder
+
+    foreign = tmp_path / "landing"
+    (foreign / "calls" / "date=2026-07-01").mkdir(parents=True)
+    (foreign / "calls" / "date=2026-07-01" / "calls-0001.jsonl.gz").write_bytes(b"real export")
+    with pytest.raises(ForeignLandingFolder):
+        generate(foreign, months=1)
+    assert [p.name for p in foreign.rglob("*")] == ["calls", "date=2026-07-01", "calls-0001.jsonl.gz"]
+    # make run (the pipeline) refuses too, before writing anything, and so does a foreign warehouse
+    env = {**os.environ, "LANDING_PATH": str(foreign), "WAREHOUSE_PATH": str(tmp_path / "w.duckdb")}
+    command = [sys.executable, "-m", "orchestration.pipeline", "--months", "1"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert (
+        result.returncode == 2 and "REFUSED" in result.stderr and "not created by the sample generator" in result.stderr
+    )
+    assert not (tmp_path / "w.duckdb").exists()
+    with duckdb.connect(str(tmp_path / "real.duckdb")) as con:
+        con.execute("create table invoices as select 1 as id")
+    env = {**env, "LANDING_PATH": str(tmp_path / "empty"), "WAREHOUSE_PATH": str(tmp_path / "real.duckdb")}
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert result.returncode == 2 and "was not created by a sample run" in result.stderr
+    assert not (tmp_path / "empty").exists()
+    with duckdb.connect(str(tmp_path / "real.duckdb"), read_only=True) as con:
+        assert con.execute("show tables").fetchall() == [("invoices",)]
