@@ -2,18 +2,30 @@
     with vars min_date/max_date (a Dagster daily partition) exactly that window is processed;
     without them the last processed export day is redone together with everything after it;
     a full refresh (or the first run) processes everything. `column` is an export date of the
-    input (staging export_date, or the last_export_date carried by an incremental fact). -#}
+    input (staging export_date, or the last_export_date carried by an incremental fact). With vars, days
+    newer than the last one already processed are included too, so a run that failed or was skipped
+    leaves no hole: the next daily run catches up. -#}
 {% macro marts_export_window(column, this_column='last_export_date') -%}
     {%- if is_incremental() -%}
         {%- if var('min_date') is not none -%}
-            {{ column }} between cast('{{ var("min_date") }}' as date)
+            ({{ column }} between cast('{{ var("min_date") }}' as date)
                 and cast('{{ var("max_date") or var("min_date") }}' as date)
+                or {{ column }} > (select max({{ this_column }}) from {{ this }}))
         {%- else -%}
             {{ column }} >= (select coalesce(max({{ this_column }}), date '1900-01-01') from {{ this }})
         {%- endif -%}
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+{#- Companies whose time zone came into force inside the export window (their company row arrived for the
+    first time, or their time zone changed; see int_company_time_zones): an incremental model recomputes
+    their rows so that local dates follow the zone in force, as a full refresh would. A model calling it only
+    inside an is_incremental() block declares `-- depends_on: {{ ref('int_company_time_zones') }}`. -#}
+{% macro marts_retimed_companies(this_column='last_export_date') -%}
+    select retimed.company_id from {{ ref('int_company_time_zones') }} as retimed
+    where {{ marts_export_window('retimed.timezone_export_date', this_column) }}
 {%- endmacro %}
 
 {#- Seconds between two timestamps, as a double. -#}

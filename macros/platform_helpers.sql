@@ -8,13 +8,16 @@
 {%- endmacro %}
 
 {#- Export-day window of an incremental run. With vars min_date/max_date (Dagster's daily partition)
-    exactly that window is processed; without them a plain `dbt build` processes the last loaded
-    day again and everything after it. A full refresh processes all days. -#}
+    that window is processed, together with any day newer than the last one already processed (a run
+    that failed or was skipped leaves no hole: the next daily run catches up); without them a plain
+    `dbt build` processes the last loaded day again and everything after it. A full refresh processes
+    all days. -#}
 {% macro export_day_window(column='_export_date') -%}
     {%- if is_incremental() -%}
         {%- if var('min_date') is not none -%}
-            {{ column }} between cast('{{ var("min_date") }}' as date)
+            ({{ column }} between cast('{{ var("min_date") }}' as date)
                 and cast('{{ var("max_date") or var("min_date") }}' as date)
+                or {{ column }} > (select max(export_date) from {{ this }}))
         {%- else -%}
             {{ column }} >= (select coalesce(max(export_date), date '1900-01-01') from {{ this }})
         {%- endif -%}

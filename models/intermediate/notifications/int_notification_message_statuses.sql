@@ -17,10 +17,22 @@ status_events as (
     select * from {{ ref('stg_platform__notification_events') }}
 ),
 
+time_zones as (
+    select
+        company_id,
+        timezone,
+        timezone_export_date
+    from {{ ref('int_company_time_zones') }}
+),
+
 window_messages as (
-    -- messages created in the window, and older messages whose status events arrived in it
+    -- messages created in the window, older messages whose status events arrived in it, and the messages
+    -- of companies whose time zone came into force in it (their local dates move)
     select message_id from notifications
     where {{ marts_export_window('export_date') }}
+    union
+    select message_id from notifications
+    where company_id in ({{ marts_retimed_companies() }})
     union
     select message_id from status_events
     where {{ marts_export_window('export_date') }}
@@ -84,7 +96,7 @@ final as (
         batch_notifications.scheduled_for,
         batch_notifications.sms_segments,
         batch_notifications.created_at,
-        batch_notifications.local_date,
+        {{ local_date('batch_notifications.created_at', 'time_zones.timezone') }} as local_date,
         -- a message without any status event yet is just created
         coalesce(event_summary.current_status, 'created') as current_status,
         coalesce(event_summary.current_status_at, batch_notifications.created_at) as current_status_at,
@@ -95,12 +107,15 @@ final as (
         coalesce(event_summary.has_omitted_event, false) as has_omitted_event,
         event_summary.error_code,
         coalesce(event_summary.status_event_count, 0) as status_event_count,
+        -- the last export day that changed the row: its own, its latest status event's, or its company's zone
         greatest(
             batch_notifications.export_date,
-            coalesce(event_summary.last_event_export_date, batch_notifications.export_date)
+            coalesce(event_summary.last_event_export_date, batch_notifications.export_date),
+            coalesce(time_zones.timezone_export_date, batch_notifications.export_date)
         ) as last_export_date
     from batch_notifications
     left join event_summary on batch_notifications.message_id = event_summary.message_id
+    left join time_zones on batch_notifications.company_id = time_zones.company_id
 )
 
 select * from final

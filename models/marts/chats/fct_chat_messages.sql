@@ -13,11 +13,12 @@ chat_messages as (
     select * from {{ ref('stg_platform__chat_messages') }}
 ),
 
-companies as (
+time_zones as (
     select
         company_id,
-        timezone
-    from {{ ref('dim_companies') }}
+        timezone,
+        timezone_export_date
+    from {{ ref('int_company_time_zones') }}
 ),
 
 chat_configs as (
@@ -37,9 +38,12 @@ operators as (
 
 window_chats as (
     -- conversation-level flags change when any message of the chat arrives (late ones included):
-    -- every message of a touched conversation is recomputed
+    -- every message of a touched conversation is recomputed; so is every chat of a company whose time zone
+    -- came into force in the window (its local times move)
     select distinct chat_id from chat_messages
-    where {{ marts_export_window('export_date', this_column='export_date') }}
+    where
+        {{ marts_export_window('export_date', this_column='export_date') }}
+        or company_id in ({{ marts_retimed_companies(this_column='export_date') }})
 ),
 
 batch as (
@@ -50,7 +54,7 @@ batch as (
 enriched as (
     select
         batch.*,
-        {{ local_timestamp('batch.sent_at', 'companies.timezone') }} as local_sent_at,
+        {{ local_timestamp('batch.sent_at', 'time_zones.timezone') }} as local_sent_at,
         case
             when batch.sender_type = 'user' then 'inbound'
             when batch.sender_type in ('bot', 'operator') then 'outbound'
@@ -62,9 +66,13 @@ enriched as (
         row_number() over (partition by batch.chat_id order by batch.sent_at, batch.message_id) as message_seq,
         count(*) filter (where batch.sender_type = 'user') over (partition by batch.chat_id) > 0
             as chat_has_customer_messages,
-        max(batch.export_date) over (partition by batch.chat_id) as chat_last_export_date
+        -- the last export day that changed the chat: one of its messages, or its company's time zone
+        greatest(
+            max(batch.export_date) over (partition by batch.chat_id),
+            max(time_zones.timezone_export_date) over (partition by batch.chat_id)
+        ) as chat_last_export_date
     from batch
-    left join companies on batch.company_id = companies.company_id
+    left join time_zones on batch.company_id = time_zones.company_id
     left join chat_configs on batch.chat_config_id = chat_configs.chat_config_id
     left join operators on batch.operator_id = operators.operator_id
 ),

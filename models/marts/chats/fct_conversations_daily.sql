@@ -9,6 +9,7 @@
 }}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
     conversations of those dates, late ones included) and replaces those dates whole. -#}
+-- depends_on: {{ ref('int_company_time_zones') }}
 
 with
 

@@ -1,35 +1,36 @@
 with
 
 event_dates as (
-    -- local dates of every event family; the spine covers whole years around them
+    -- UTC dates of every event family, widened by a day: a company's local date is never more than 14 hours
+    -- away from its UTC date. The spine covers whole years around them.
     select
-        min(local_date) as min_date,
-        max(local_date) as max_date
+        cast(min(created_at) as date) - 1 as min_date,
+        cast(max(created_at) as date) + 1 as max_date
     from {{ ref('stg_platform__notifications') }}
     union all
     select
-        min(local_date) as min_date,
-        max(local_date) as max_date
+        cast(min(sent_at) as date) - 1 as min_date,
+        cast(max(sent_at) as date) + 1 as max_date
     from {{ ref('stg_platform__chat_messages') }}
     union all
     select
-        min(local_date) as min_date,
-        max(local_date) as max_date
+        cast(min(occurred_at) as date) - 1 as min_date,
+        cast(max(occurred_at) as date) + 1 as max_date
     from {{ ref('stg_platform__widget_events') }}
     union all
     select
-        min(local_date) as min_date,
-        max(local_date) as max_date
+        cast(min(started_at) as date) - 1 as min_date,
+        cast(max(started_at) as date) + 1 as max_date
     from {{ ref('stg_platform__calls') }}
     union all
     select
-        min(local_date) as min_date,
-        max(local_date) as max_date
+        cast(min(sent_at) as date) - 1 as min_date,
+        cast(max(sent_at) as date) + 1 as max_date
     from {{ ref('stg_platform__bot_api_messages') }}
     union all
     select
-        min(local_date) as min_date,
-        max(local_date) as max_date
+        cast(min(occurred_at) as date) - 1 as min_date,
+        cast(max(occurred_at) as date) + 1 as max_date
     from {{ ref('stg_platform__balance_transactions') }}
     union all
     select

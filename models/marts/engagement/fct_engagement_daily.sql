@@ -21,11 +21,11 @@ widget_events as (
     select * from {{ ref('stg_platform__widget_events') }}
 ),
 
-companies as (
+time_zones as (
     select
         company_id,
         timezone
-    from {{ ref('dim_companies') }}
+    from {{ ref('int_company_time_zones') }}
 ),
 
 {% if is_incremental() %}
@@ -56,10 +56,12 @@ companies as (
         full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
         where upstream_counts.row_count is distinct from stored_counts.row_count
         union
-        select cast({{ local_timestamp('widget_events.occurred_at', 'companies.timezone') }} as date) as local_date
+        select cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date) as local_date
         from widget_events
-        left join companies on widget_events.company_id = companies.company_id
+        left join time_zones on widget_events.company_id = time_zones.company_id
         where {{ marts_export_window('widget_events.export_date') }}
+        union
+        {{ marts_retimed_event_dates('widget_events', 'occurred_at') }}
     ),
 {% endif %}
 
@@ -73,16 +75,16 @@ sessions as (
 events as (
     select
         widget_events.*,
-        cast({{ local_timestamp('widget_events.occurred_at', 'companies.timezone') }} as date) as event_local_date,
+        cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date) as event_local_date,
         coalesce(widget_events.device, 'unknown') as event_device
     from widget_events
-    left join companies on widget_events.company_id = companies.company_id
+    left join time_zones on widget_events.company_id = time_zones.company_id
     {% if is_incremental() %}
         -- a local date spans at most 14 hours either side of its UTC date
         where
             widget_events.occurred_at >= (select min(affected_dates.local_date) - interval 2 day from affected_dates)
             and widget_events.occurred_at < (select max(affected_dates.local_date) + interval 3 day from affected_dates)
-            and cast({{ local_timestamp('widget_events.occurred_at', 'companies.timezone') }} as date)
+            and cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date)
             in (select affected_dates.local_date from affected_dates)
     {% endif %}
 ),

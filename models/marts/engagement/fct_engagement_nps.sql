@@ -17,20 +17,22 @@ all_widget_events as (
     where event_type = 'nps_rating' and nps_score between 1 and 10
 ),
 
-companies as (
+time_zones as (
     select
         company_id,
         timezone
-    from {{ ref('dim_companies') }}
+    from {{ ref('int_company_time_zones') }}
 ),
 
 {% if is_incremental() %}
     affected_dates as (
         select distinct
-            cast({{ local_timestamp('all_widget_events.occurred_at', 'companies.timezone') }} as date) as local_date
+            cast({{ local_timestamp('all_widget_events.occurred_at', 'time_zones.timezone') }} as date) as local_date
         from all_widget_events
-        left join companies on all_widget_events.company_id = companies.company_id
+        left join time_zones on all_widget_events.company_id = time_zones.company_id
         where {{ marts_export_window('all_widget_events.export_date') }}
+        union
+        {{ marts_retimed_event_dates('all_widget_events', 'occurred_at') }}
     ),
 {% endif %}
 
@@ -46,7 +48,7 @@ widget_events as (
 
 final as (
     select
-        cast({{ local_timestamp('widget_events.occurred_at', 'companies.timezone') }} as date) as local_date,
+        cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date) as local_date,
         widget_events.company_id,
         widget_events.experience_id,
         cast(widget_events.nps_score as integer) as nps_score,
@@ -54,10 +56,10 @@ final as (
         count(*) as ratings,
         max(widget_events.export_date) as last_export_date
     from widget_events
-    left join companies on widget_events.company_id = companies.company_id
+    left join time_zones on widget_events.company_id = time_zones.company_id
     {% if is_incremental() %}
         where
-            cast({{ local_timestamp('widget_events.occurred_at', 'companies.timezone') }} as date)
+            cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date)
             in (select affected_dates.local_date from affected_dates)
     {% endif %}
     group by all

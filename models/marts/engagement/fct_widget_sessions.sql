@@ -15,20 +15,24 @@ widget_events as (
     select * from {{ ref('stg_platform__widget_events') }}
 ),
 
-companies as (
+time_zones as (
     select
         company_id,
-        timezone
-    from {{ ref('dim_companies') }}
+        timezone,
+        timezone_export_date
+    from {{ ref('int_company_time_zones') }}
 ),
 
 window_visitors as (
+    -- visitors with an event in the window, and every visitor of a company whose time zone came into force in it
     select distinct
         company_id,
         experience_id,
         visitor_id
     from widget_events
-    where {{ marts_export_window('export_date') }}
+    where
+        {{ marts_export_window('export_date') }}
+        or company_id in ({{ marts_retimed_companies() }})
 ),
 
 batch as (
@@ -103,8 +107,8 @@ final as (
         cast(sessions.session_number as bigint) as session_number,
         sessions.started_at,
         sessions.ended_at,
-        {{ local_timestamp('sessions.started_at', 'companies.timezone') }} as local_started_at,
-        cast({{ local_timestamp('sessions.started_at', 'companies.timezone') }} as date) as local_date,
+        {{ local_timestamp('sessions.started_at', 'time_zones.timezone') }} as local_started_at,
+        cast({{ local_timestamp('sessions.started_at', 'time_zones.timezone') }} as date) as local_date,
         coalesce(sessions.device, 'unknown') as device,
         {{ marts_seconds_between('sessions.started_at', 'sessions.ended_at') }} as screen_seconds,
         sessions.event_count,
@@ -114,9 +118,11 @@ final as (
         sessions.chat_open_count,
         sessions.module_visit_count,
         sessions.signup_count,
-        sessions.last_export_date
+        -- the last export day that changed the session: one of its events, or its company's time zone
+        greatest(sessions.last_export_date, coalesce(time_zones.timezone_export_date, sessions.last_export_date))
+            as last_export_date
     from sessions
-    left join companies on sessions.company_id = companies.company_id
+    left join time_zones on sessions.company_id = time_zones.company_id
 )
 
 select * from final

@@ -9,15 +9,25 @@
 
 with
 
+time_zones as (
+    select
+        company_id,
+        timezone,
+        timezone_export_date
+    from {{ ref('int_company_time_zones') }}
+),
+
 calls as (
+    -- calls exported in the window, and every call of a company whose time zone came into force in it
     select * from {{ ref('stg_platform__calls') }}
-    where {{ marts_export_window('export_date', this_column='export_date') }}
+    where
+        {{ marts_export_window('export_date', this_column='export_date') }}
+        or company_id in ({{ marts_retimed_companies(this_column='export_date') }})
 ),
 
 companies as (
     select
         company_id,
-        timezone,
         tariff_owner_id
     from {{ ref('dim_companies') }}
 ),
@@ -59,9 +69,9 @@ final as (
         calls.started_at,
         calls.answered_at,
         calls.ended_at,
-        {{ local_timestamp('calls.started_at', 'companies.timezone') }} as local_started_at,
-        cast({{ local_timestamp('calls.started_at', 'companies.timezone') }} as date) as local_date,
-        cast(extract(hour from {{ local_timestamp('calls.started_at', 'companies.timezone') }}) as integer)
+        {{ local_timestamp('calls.started_at', 'time_zones.timezone') }} as local_started_at,
+        cast({{ local_timestamp('calls.started_at', 'time_zones.timezone') }} as date) as local_date,
+        cast(extract(hour from {{ local_timestamp('calls.started_at', 'time_zones.timezone') }}) as integer)
             as local_hour,
         calls.answered_at is not null as is_answered,
         calls.answered_at is null as is_missed,
@@ -77,9 +87,11 @@ final as (
                 )
             else 0
         end as billable_seconds,
-        calls.export_date
+        calls.export_date,
+        -- the last export day that changed the row: its own, or its company's time zone
+        greatest(calls.export_date, coalesce(time_zones.timezone_export_date, calls.export_date)) as last_export_date
     from calls
-    left join companies on calls.company_id = companies.company_id
+    left join time_zones on calls.company_id = time_zones.company_id
     left join call_tariffs on calls.call_id = call_tariffs.call_id
 )
 

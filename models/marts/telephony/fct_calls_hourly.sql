@@ -9,6 +9,7 @@
 }}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
     calls of those dates, late ones included) and replaces those dates whole. -#}
+-- depends_on: {{ ref('int_company_time_zones') }}
 
 with
 
@@ -17,7 +18,7 @@ all_calls as (
 ),
 
 {% if is_incremental() %}
-    {{ marts_affected_dates('all_calls', 'export_date', 'sum(calls)') }},
+    {{ marts_affected_dates('all_calls', 'last_export_date', 'sum(calls)') }},
 {% endif %}
 
 calls as (
@@ -43,7 +44,7 @@ final as (
         cast(count(*) filter (where is_answered) as double) / count(*) as answer_ratio,
         {{ marts_sum_seconds('duration_seconds') }}
         / nullif(count(*) filter (where is_answered), 0) as avg_duration_seconds,
-        max(export_date) as last_export_date
+        max(last_export_date) as last_export_date
     from calls
     group by all
 )

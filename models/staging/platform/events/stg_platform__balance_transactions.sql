@@ -13,13 +13,6 @@ deduplicated as (
     qualify row_number() over (partition by txn_id order by _export_date, _source_file, _line_number) = 1
 ),
 
-companies as (
-    select
-        company_id,
-        timezone
-    from {{ ref('stg_platform__companies') }}
-),
-
 renamed as (
     select
         events.txn_id,
@@ -29,10 +22,8 @@ renamed as (
         upper(trim(events.currency)) as currency,
         events.package_id,
         events.occurred_at,
-        {{ local_date('events.occurred_at', 'companies.timezone') }} as local_date,
         events._export_date as export_date
     from deduplicated as events
-    left join companies on events.company_id = companies.company_id
 )
 
 select batch.* from renamed as batch

@@ -13,13 +13,6 @@ deduplicated as (
     qualify row_number() over (partition by call_id order by _export_date, _source_file, _line_number) = 1
 ),
 
-companies as (
-    select
-        company_id,
-        timezone
-    from {{ ref('stg_platform__companies') }}
-),
-
 renamed as (
     select
         events.call_id,
@@ -36,10 +29,8 @@ renamed as (
         coalesce(
             greatest(epoch_ms(events.ended_at) - epoch_ms(events.answered_at), 0) / 1000.0, 0
         ) as talk_seconds,
-        {{ local_date('events.started_at', 'companies.timezone') }} as local_date,
         events._export_date as export_date
     from deduplicated as events
-    left join companies on events.company_id = companies.company_id
 )
 
 select batch.* from renamed as batch

@@ -13,13 +13,6 @@ deduplicated as (
     qualify row_number() over (partition by message_id order by _export_date, _source_file, _line_number) = 1
 ),
 
-companies as (
-    select
-        company_id,
-        timezone
-    from {{ ref('stg_platform__companies') }}
-),
-
 renamed as (
     select
         events.message_id,
@@ -32,10 +25,8 @@ renamed as (
         events.scheduled_for,
         coalesce(events.sms_segments, 1) as sms_segments,
         events.created_at,
-        {{ local_date('events.created_at', 'companies.timezone') }} as local_date,
         events._export_date as export_date
     from deduplicated as events
-    left join companies on events.company_id = companies.company_id
 )
 
 select batch.* from renamed as batch
