@@ -48,7 +48,7 @@ COMPARED_SCHEMAS = (
 # billing's intermediate models are built by the monthly run only
 NOT_COMPARED_FOLDERS = ("models/intermediate/billing",)
 # bookkeeping columns that say when or from which export day a row was built, not what it says
-IGNORED_COLUMNS = ("export_date", "last_export_date", "dbt_loaded_at", "built_at")
+IGNORED_COLUMNS = ("export_date", "dbt_loaded_at", "built_at")
 
 
 # ---------------------------------------------------------------- steps (run in child processes)
