@@ -91,8 +91,10 @@ format: setup
 	$(VENV)/bin/ruff check --fix orchestration tests
 	$(VENV)/bin/sqlfluff fix models tests/dbt
 
+## Benchmark of one profile (docs/benchmarks.md): `make bench PROFILE=medium MONTHS=1`; figures as JSON in $(DATA_DIR)/bench/.
 bench: setup
-	$(PY) -m orchestration.benchmark --profile $${BENCH_PROFILE:-medium}
+	$(PY) -m orchestration.benchmark --profile $(PROFILE) --months $(MONTHS) \
+		--json $(DATA_DIR)/bench/benchmark-$(PROFILE)-$(MONTHS)m.json
 
 docs: setup
 	$(VENV)/bin/dbt docs generate --profiles-dir .

@@ -62,4 +62,7 @@ dbt_resource = DbtCliResource(
 
 def window_vars(**dbt_vars: object) -> list[str]:
     """`--vars` arguments for a partition window (keys as in dbt_project.yml)."""
-    return ["--vars", json.dumps({key: str(value) for key, value in dbt_vars.items()})]
+    return [
+        "--vars",
+        json.dumps({key: value if isinstance(value, bool) else str(value) for key, value in dbt_vars.items()}),
+    ]

@@ -33,7 +33,11 @@ def test_a_daily_partition_passes_its_window_to_dbt():
     args = daily_build_args(window, DbtBuildConfig())
     assert args[0] == "build" and args[1] == "--vars"
     assert json.loads(args[2]) == {"min_date": "2026-07-15", "max_date": "2026-07-15"}
+    # a day's run leaves unit tests and whole-table reconciliation tests to full-test runs
+    assert args[3:] == ["--exclude-resource-type", "unit_test", "--exclude", "test_type:singular"]
     assert daily_build_args(window, DbtBuildConfig(full_refresh=True)) == ["build", "--full-refresh"]
+    full_tests = daily_build_args(window, DbtBuildConfig(full_tests=True))
+    assert json.loads(full_tests[2])["full_tests"] is True and len(full_tests) == 3
 
 
 def test_materialise_one_export_day_in_process(sample_landing):

@@ -29,14 +29,28 @@ translator = PlatformDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_
 class DbtBuildConfig(Config):
     # a full refresh rebuilds every incremental model from all raw history (no window vars)
     full_refresh: bool = False
+    # test whole tables and run the reconciliation (singular) tests, not only the window's rows
+    full_tests: bool = False
 
 
 def daily_build_args(window: TimeWindow, config: DbtBuildConfig) -> list[str]:
-    """`dbt build` arguments for the export days of a partition window (end exclusive)."""
+    """`dbt build` arguments for the export days of a partition window (end exclusive).
+
+    A day's run tests the rows of its window (macros/data_test_window.sql) and leaves the unit
+    tests (CI) and the whole-table reconciliation tests to full-test runs, so it costs a day."""
     if config.full_refresh:
         return ["build", "--full-refresh"]
     last_day = (window.end - timedelta(days=1)).date()
-    return ["build", *window_vars(min_date=window.start.date(), max_date=last_day)]
+    if config.full_tests:
+        return ["build", *window_vars(min_date=window.start.date(), max_date=last_day, full_tests=True)]
+    return [
+        "build",
+        *window_vars(min_date=window.start.date(), max_date=last_day),
+        "--exclude-resource-type",
+        "unit_test",
+        "--exclude",
+        "test_type:singular",
+    ]
 
 
 @dbt_assets(
