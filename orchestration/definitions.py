@@ -5,6 +5,7 @@ from __future__ import annotations
 from dagster import AssetSelection, Definitions, build_schedule_from_partitioned_job, define_asset_job
 
 from orchestration.assets.dbt import dbt_daily_models
+from orchestration.assets.freshness import raw_freshness_checks, raw_freshness_sensor
 from orchestration.assets.ingestion import raw_export_day
 from orchestration.assets.partitions import export_days
 from orchestration.assets.publish import published_warehouse_asset
@@ -39,7 +40,9 @@ defs = Definitions(
         billing_documents,
         billing_serving_warehouse,
     ],
+    asset_checks=raw_freshness_checks,
     jobs=[daily_export_job, billing_job],
     schedules=[daily_export_schedule, billing_schedule],
+    sensors=[raw_freshness_sensor],
     resources={"dbt": dbt_resource},
 )

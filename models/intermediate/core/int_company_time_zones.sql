@@ -18,13 +18,13 @@ states as (
     -- the time zone in force at the end of each export day that brought a version: the latest updated_at
     -- among the versions known by then wins (a late-arriving older version changes nothing)
     select
-        days.company_id,
-        days.export_date,
+        company_days.company_id,
+        company_days.export_date,
         first(known.timezone order by known.updated_at desc, known.export_date desc) as timezone
-    from versions as days
+    from versions as company_days
     inner join versions as known
-        on days.company_id = known.company_id and known.export_date <= days.export_date
-    group by days.company_id, days.export_date
+        on company_days.company_id = known.company_id and company_days.export_date >= known.export_date
+    group by company_days.company_id, company_days.export_date
 ),
 
 current_zones as (
