@@ -4,7 +4,10 @@
 {%- endmacro %}
 
 {#- Account-usage figures at every grain. Distinct counts cannot be summed from a finer grain: each grain is
-    computed from the messages. `by_platform` adds the platform to the grain. -#}
+    computed from the messages. `by_platform` adds the platform to the grain.
+    Incremental (issue 9): a run recomputes whole the periods (of every grain) that contain a local date
+    touched by the export window, or whose stored day figures no longer match the facts; those periods
+    replace the stored ones (delete+insert on period_grain, period_start). -#}
 {% macro marts_account_usage_sql(by_platform) -%}
 {%- set platform_column = 'platform' if by_platform else "'all'" -%}
 with
@@ -19,6 +22,66 @@ conversations as (
     where not is_test_channel and is_resolved
 ),
 
+{% if is_incremental() %}
+    stored_days as (
+        select
+            cast(period_start as date) as local_date,
+            sum(inbound_messages + outbound_messages) as messages,
+            sum(resolved_conversations) as resolved_conversations
+        from {{ this }}
+        where period_grain = 'day'
+        group by all
+    ),
+
+    upstream_message_days as (
+        select
+            cast(local_sent_at as date) as local_date,
+            count(*) filter (where direction in ('inbound', 'outbound')) as messages
+        from messages
+        group by all
+    ),
+
+    upstream_resolved_days as (
+        select
+            cast(local_resolved_at as date) as local_date,
+            count(*) as resolved_conversations
+        from conversations
+        group by all
+    ),
+
+    affected_days as (
+        select cast(local_sent_at as date) as local_date from messages
+        where {{ marts_export_window('export_date') }}
+        union
+        select cast(local_resolved_at as date) as local_date from conversations
+        where {{ marts_export_window('last_export_date') }}
+        union
+        -- days whose stored figures no longer match the facts (rows moved to another day or vanished)
+        select coalesce(upstream_message_days.local_date, stored_days.local_date) as local_date
+        from upstream_message_days
+        full outer join stored_days on upstream_message_days.local_date = stored_days.local_date
+        where coalesce(upstream_message_days.messages, 0) is distinct from coalesce(stored_days.messages, 0)
+        union
+        select coalesce(upstream_resolved_days.local_date, stored_days.local_date) as local_date
+        from upstream_resolved_days
+        full outer join stored_days on upstream_resolved_days.local_date = stored_days.local_date
+        where
+            coalesce(upstream_resolved_days.resolved_conversations, 0)
+            is distinct from coalesce(stored_days.resolved_conversations, 0)
+    ),
+
+    affected_periods as (
+        -- hours are recomputed by whole days
+        {%- for grain in marts_account_usage_grains() if grain != 'hour' %}
+            select distinct
+                '{{ grain }}' as period_grain,
+                cast(date_trunc('{{ grain }}', local_date) as date) as period_start
+            from affected_days
+            {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+    ),
+{% endif %}
+
 message_figures as (
     {%- for grain in marts_account_usage_grains() %}
     select
@@ -32,8 +95,10 @@ message_figures as (
         count(*) filter (where is_proactive_message) as proactive_messages,
         count(distinct chat_config_id) as active_channels,
         count(*) filter (where direction = 'inbound') as inbound_messages,
-        count(*) filter (where direction = 'outbound') as outbound_messages
+        count(*) filter (where direction = 'outbound') as outbound_messages,
+        max(export_date) as last_export_date
     from messages
+    {{ marts_account_usage_period_filter('local_sent_at', grain) }}
     group by all
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -46,8 +111,10 @@ resolved_figures as (
         date_trunc('{{ grain }}', local_resolved_at) as period_start,
         company_id,
         {{ platform_column }} as platform,
-        count(*) as resolved_conversations
+        count(*) as resolved_conversations,
+        max(last_export_date) as last_export_date
     from conversations
+    {{ marts_account_usage_period_filter('local_resolved_at', grain) }}
     group by all
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -65,7 +132,8 @@ final as (
         coalesce(message_figures.active_channels, 0) as active_channels,
         coalesce(message_figures.proactive_messages, 0) as proactive_messages,
         coalesce(message_figures.inbound_messages, 0) as inbound_messages,
-        coalesce(message_figures.outbound_messages, 0) as outbound_messages
+        coalesce(message_figures.outbound_messages, 0) as outbound_messages,
+        greatest(message_figures.last_export_date, resolved_figures.last_export_date) as last_export_date
     from message_figures
     full outer join resolved_figures
         on
@@ -76,4 +144,19 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+{#- Where-clause of the rows (messages or conversations) in the affected periods of a grain of an
+    incremental run; nothing (every row) on a full build. -#}
+{% macro marts_account_usage_period_filter(timestamp_column, grain) -%}
+    {%- set period_grain = 'day' if grain == 'hour' else grain -%}
+    {%- if is_incremental() -%}
+        where
+            {{ timestamp_column }} >= (
+                select min(period_start) from affected_periods where period_grain = '{{ period_grain }}'
+            )
+            and cast(date_trunc('{{ period_grain }}', {{ timestamp_column }}) as date) in (
+                select period_start from affected_periods where period_grain = '{{ period_grain }}'
+            )
+    {%- endif -%}
 {%- endmacro %}

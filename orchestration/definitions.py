@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, build_schedule_from_partitioned_job, define_asset_job
+from datetime import timedelta
+
+from dagster import (
+    AssetSelection,
+    Definitions,
+    RunRequest,
+    ScheduleEvaluationContext,
+    build_schedule_from_partitioned_job,
+    define_asset_job,
+    schedule,
+)
 
 from orchestration.assets.dbt import dbt_daily_models
 from orchestration.assets.freshness import raw_freshness_checks, raw_freshness_sensor
@@ -31,6 +41,18 @@ daily_export_job = define_asset_job(
 # Runs at 03:00 UTC for the export day that ended at midnight UTC.
 daily_export_schedule = build_schedule_from_partitioned_job(daily_export_job, hour_of_day=3, minute_of_hour=0)
 
+
+@schedule(job=daily_export_job, cron_schedule="0 5 * * 0", execution_timezone="UTC")
+def weekly_full_tests_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+    """Sundays: re-run yesterday's export day with every data test on whole tables (daily runs test their day)."""
+    day = (context.scheduled_execution_time - timedelta(days=1)).date().isoformat()
+    return RunRequest(
+        run_key=f"full-tests-{day}",
+        partition_key=day,
+        run_config={"ops": {"dbt_daily_models": {"config": {"full_tests": True}}}},
+    )
+
+
 defs = Definitions(
     assets=[
         raw_export_day,
@@ -42,7 +64,7 @@ defs = Definitions(
     ],
     asset_checks=raw_freshness_checks,
     jobs=[daily_export_job, billing_job],
-    schedules=[daily_export_schedule, billing_schedule],
+    schedules=[daily_export_schedule, weekly_full_tests_schedule, billing_schedule],
     sensors=[raw_freshness_sensor],
     resources={"dbt": dbt_resource},
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import duckdb
 from dagster import DagsterInstance, Definitions, materialize
@@ -17,7 +17,7 @@ def test_definitions_load():
     Definitions.validate_loadable(defs)
     job = defs.resolve_job_def("daily_export_job")
     assert job.partitions_def is not None
-    assert {schedule.name for schedule in defs.schedules} >= {"daily_export_job_schedule"}
+    assert {schedule.name for schedule in defs.schedules} >= {"daily_export_job_schedule", "weekly_full_tests_schedule"}
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert {"raw/notifications", "raw/balance_transactions", "staging/stg_platform__notifications"} <= keys
     # dbt tests surface as asset checks
@@ -38,6 +38,17 @@ def test_a_daily_partition_passes_its_window_to_dbt():
     assert daily_build_args(window, DbtBuildConfig(full_refresh=True)) == ["build", "--full-refresh"]
     full_tests = daily_build_args(window, DbtBuildConfig(full_tests=True))
     assert json.loads(full_tests[2])["full_tests"] is True and len(full_tests) == 3
+
+
+def test_weekly_schedule_reruns_yesterday_with_full_tests():
+    from dagster import build_schedule_context
+
+    from orchestration.definitions import weekly_full_tests_schedule
+
+    context = build_schedule_context(scheduled_execution_time=datetime(2026, 7, 19, 5, tzinfo=UTC))
+    request = weekly_full_tests_schedule(context)
+    assert request.partition_key == "2026-07-18"
+    assert request.run_config["ops"]["dbt_daily_models"]["config"] == {"full_tests": True}
 
 
 def test_materialise_one_export_day_in_process(sample_landing):

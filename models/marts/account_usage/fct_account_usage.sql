@@ -1,1 +1,9 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['period_grain', 'period_start'],
+        on_schema_change='append_new_columns',
+    )
+}}
 {{ marts_account_usage_sql(by_platform=false) }}

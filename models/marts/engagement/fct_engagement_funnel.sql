@@ -1,3 +1,14 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='local_date',
+        on_schema_change='append_new_columns',
+        post_hook="{{ marts_drop_vanished_dates(ref('fct_engagement_daily')) }}",
+    )
+}}
+{#- Incremental by local date: the dates of daily rows rebuilt in the export window, and the dates whose
+    daily row count no longer matches (six funnel steps per daily row), are replaced whole. -#}
 {%- set steps = [
     (1, 'Sessions', 'sessions'),
     (2, 'Sessions with conversation', 'sessions_with_conversation'),
@@ -9,8 +20,15 @@
 
 with
 
+{% if is_incremental() %}
+    {{ marts_affected_dates(ref('fct_engagement_daily'), 'last_export_date', 'count(*) // ' ~ steps | length) }},
+{% endif %}
+
 daily as (
     select * from {{ ref('fct_engagement_daily') }}
+    {% if is_incremental() %}
+        where local_date in (select affected_dates.local_date from affected_dates)
+    {% endif %}
 ),
 
 steps as (
@@ -22,7 +40,8 @@ steps as (
             device,
             {{ step_number }} as step_number,
             '{{ step_name }}' as step_name,
-            {{ expression }} as step_value
+            {{ expression }} as step_value,
+            last_export_date
         from daily
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -36,7 +55,8 @@ final as (
         device,
         cast(step_number as integer) as step_number,
         step_name,
-        cast(step_value as bigint) as step_value
+        cast(step_value as bigint) as step_value,
+        last_export_date
     from steps
 )
 
