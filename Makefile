@@ -50,7 +50,10 @@ pipeline: setup
 services: dagster superset
 	@echo
 	@echo "Dagster UI : http://127.0.0.1:$(DAGSTER_PORT)"
-	@echo "Superset   : http://127.0.0.1:$(SUPERSET_PORT)  (user $${SUPERSET_ADMIN_USERNAME:-admin}, password $${SUPERSET_ADMIN_PASSWORD:-admin}: local defaults)"
+	@home=$${SUPERSET_HOME:-$(DATA_DIR)/superset_home}; user=$${SUPERSET_ADMIN_USERNAME:-admin}; \
+		if [ -n "$$SUPERSET_ADMIN_PASSWORD" ]; then where="from SUPERSET_ADMIN_PASSWORD"; else where="in $$home/credentials/$$user"; fi; \
+		echo "Superset   : http://127.0.0.1:$(SUPERSET_PORT)  (user $$user, password $$where)"
+	@echo "Resellers  : one password per user in $${SUPERSET_HOME:-$(DATA_DIR)/superset_home}/credentials/reseller_<id> (readable by you only)"
 	@echo "Warehouse  : $(DATA_DIR)/warehouse.duckdb (build), $(DATA_DIR)/serving/warehouse.duckdb (what Superset reads)"
 	@echo "Stop both  : make stop"
 

@@ -140,9 +140,18 @@ def harden_app(app) -> None:
     _wrap_sql_guard(Database)
     sm = app.appbuilder.sm
     if app.config.get("AUTH_RATE_LIMITED"):
+        # FAB limits only the login form; the REST login gets the same limit, plus a budget of
+        # failed logins per client address (a wrong password counts, a right one does not).
         for view in app.appbuilder.baseviews:
             if isinstance(view, sm.security_api) and view.blueprint is not None:
                 sm.limiter.limit(app.config["AUTH_RATE_LIMIT"], methods=["POST"])(view.blueprint)
+        endpoint = "SecurityApi.login"
+        if endpoint in app.view_functions:
+            app.view_functions[endpoint] = sm.limiter.limit(
+                app.config["AUTH_FAILED_LOGIN_LIMIT"],
+                methods=["POST"],
+                deduct_when=lambda response: response.status_code == 401,
+            )(app.view_functions[endpoint])
 
 
 class CpaasSecurityManager(SupersetSecurityManager):

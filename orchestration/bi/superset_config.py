@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from flask_appbuilder.security.manager import AUTH_DB
+
 from orchestration.bi import credentials, security
 from orchestration.settings import SUPERSET_HOME
 
@@ -54,6 +56,7 @@ DB_CONNECTION_MUTATOR = security.lock_down_duckdb
 RATELIMIT_ENABLED = True
 AUTH_RATE_LIMITED = True
 AUTH_RATE_LIMIT = os.environ.get("SUPERSET_AUTH_RATE_LIMIT", "5 per second")
+AUTH_FAILED_LOGIN_LIMIT = os.environ.get("SUPERSET_AUTH_FAILED_LOGIN_LIMIT", "10 per minute")
 RATELIMIT_APPLICATION = os.environ.get("SUPERSET_RATELIMIT_APPLICATION", "50 per second")
 
 # No file upload into the warehouse; DuckDB is the only data source.
@@ -88,3 +91,7 @@ LOG_LEVEL = os.environ.get("SUPERSET_LOG_LEVEL", "WARNING")
 _EXTRA_CONFIG = os.environ.get("SUPERSET_EXTRA_CONFIG", "").strip()
 if _EXTRA_CONFIG:
     exec(compile(Path(_EXTRA_CONFIG).read_text(), _EXTRA_CONFIG, "exec"))  # noqa: S102 - operator's own file
+# With SSO the REST database login stays open for the admin service account only (the import and
+# roles commands); CpaasSecurityManager.auth_user_db refuses every other user.
+if globals().get("AUTH_TYPE", AUTH_DB) != AUTH_DB:
+    AUTH_API_LOGIN_ALLOW_MULTIPLE_PROVIDERS = True
