@@ -177,7 +177,8 @@
 {%- endmacro %}
 
 {#- Stable, human-readable invoice id: INV-YYYY-MM-<company id, at least 6 digits>, unique for any
-    integer company id. -#}
+    integer company id (fct_invoice_lines appends -<currency> to an invoice in another currency than
+    the company's current one). -#}
 {% macro billing_invoice_id(month_column, company_column) -%}
     ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || {{ billing_padded_id(company_column, 6) }})
 {%- endmacro %}
@@ -185,4 +186,11 @@
 {#- Invoice line id: <invoice id>-<line number, at least 3 digits>, unique for any number of lines. -#}
 {% macro billing_invoice_line_id(invoice_id_column, line_number_column) -%}
     ({{ invoice_id_column }} || '-' || {{ billing_padded_id(line_number_column, 3) }})
+{%- endmacro %}
+
+{#- When a billing month's reference data (companies, tariffs) is frozen: the earliest moment any
+    company's invoice of that month can become final (local midnight of the next month's 1st in
+    UTC+14, plus invoice_grace_days). From then on the month is rated with the frozen copy. -#}
+{% macro billing_reference_frozen_at(month_column) -%}
+    (cast({{ month_column }} as timestamp) + interval 1 month + to_days({{ var('invoice_grace_days') | int }}) - interval 14 hour)
 {%- endmacro %}

@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from orchestration import settings
 
 os.environ.setdefault("WAREHOUSE_PATH", str(settings.WAREHOUSE_PATH))
+os.environ.setdefault("BILLING_LEDGER_PATH", str(settings.BILLING_LEDGER_PATH))
 
 dbt_project = DbtProject(
     project_dir=settings.PROJECT_DIR,

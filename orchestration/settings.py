@@ -18,6 +18,9 @@ DATA_DIR = _path("CPAAS_DATA_DIR", PROJECT_DIR / "data")
 LANDING_PATH = _path("LANDING_PATH", DATA_DIR / "landing")
 # The build warehouse: ingestion and dbt write here. dbt's profiles.yml reads the same variable.
 WAREHOUSE_PATH = _path("WAREHOUSE_PATH", DATA_DIR / "warehouse.duckdb")
+# The invoice ledger: every final invoice, append-only, outside the rebuildable build file (docs/billing.md).
+# Keep it with the accounting records: a build file rebuilt without it would re-issue past months.
+BILLING_LEDGER_PATH = _path("BILLING_LEDGER_PATH", DATA_DIR / "billing_ledger.duckdb")
 # The serving copy Superset reads: replaced atomically after each complete build.
 SERVING_WAREHOUSE_PATH = _path("SERVING_WAREHOUSE_PATH", DATA_DIR / "serving" / "warehouse.duckdb")
 # Rendered documents (invoice PDFs, monthly Excel reports).

@@ -41,6 +41,7 @@ def env(tmp_path_factory):
             "DBT_TARGET_PATH": str(root / "target"),
             "DBT_LOG_PATH": str(root / "logs"),
             "DOCUMENTS_PATH": str(root / "documents"),
+            "BILLING_LEDGER_PATH": str(root / "billing_ledger.duckdb"),
         }
     )
     subprocess.run(

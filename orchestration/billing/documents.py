@@ -185,15 +185,17 @@ def _append_row(sheet, values: list) -> None:
 
 
 def render_company_excel(
-    path: Path, invoice: dict | None, lines: list[dict], usage: list[dict], company: dict, month: str
+    path: Path, invoice: dict | list[dict] | None, lines: list[dict], usage: list[dict], company: dict, month: str
 ) -> None:
+    """One workbook per company and month; a company has one invoice per currency of the month."""
     wb = Workbook()
     bold = Font(bold=True)
     summary = wb.active
     summary.title = "Summary"
     _append_row(summary, ["Monthly report", f"{company['company_name']} (#{company['company_id']})"])
     _append_row(summary, ["Billing month", month])
-    if invoice:
+    invoices = invoice if isinstance(invoice, list) else [invoice] if invoice else []
+    for invoice in invoices:
         for key in (
             "invoice_id",
             "invoice_status",
@@ -205,7 +207,7 @@ def render_company_excel(
             "issued_at",
         ):
             _append_row(summary, [key, invoice[key]])
-    else:
+    if not invoices:
         _append_row(summary, ["invoice_id", "no invoice this month"])
     for row in summary.iter_rows(min_col=1, max_col=1):
         row[0].font = bold
@@ -307,18 +309,20 @@ def render_month_documents(
             render_invoice_pdf(draft_path, invoice, by_invoice.get(invoice["invoice_id"], []))
             result.pdf_written.append(str(draft_path))
 
-    invoice_by_company = {inv["company_id"]: inv for inv in invoices}
+    invoices_by_company: dict[int, list[dict]] = {}
+    for invoice in invoices:
+        invoices_by_company.setdefault(invoice["company_id"], []).append(invoice)
     usage_by_company: dict[int, list[dict]] = {}
     for row in usage:
         usage_by_company.setdefault(row["company_id"], []).append(row)
     names = {c["company_id"]: c["company_name"] for c in companies}
-    for company_id in sorted(set(invoice_by_company) | set(usage_by_company)):
-        invoice = invoice_by_company.get(company_id)
+    for company_id in sorted(set(invoices_by_company) | set(usage_by_company)):
+        company_invoices = invoices_by_company.get(company_id, [])
         path = documents / "reports" / tag / f"company-{company_id:06d}-{tag}.xlsx"
         render_company_excel(
             path,
-            invoice,
-            by_invoice.get(invoice["invoice_id"], []) if invoice else [],
+            company_invoices,
+            [line for invoice in company_invoices for line in by_invoice.get(invoice["invoice_id"], [])],
             usage_by_company.get(company_id, []),
             {"company_id": company_id, "company_name": names.get(company_id, "?")},
             tag,

@@ -16,8 +16,8 @@ group by all
 having count(*) > 1
 union all
 select
-    'fct_invoices (company, month)' as model,  -- noqa: RF04
-    cast(company_id as varchar) || '|' || invoice_month as grain_key
+    'fct_invoices (company, month, currency)' as model,  -- noqa: RF04
+    cast(company_id as varchar) || '|' || invoice_month || '|' || coalesce(currency, '') as grain_key
 from {{ ref('fct_invoices') }}
 group by all
 having count(*) > 1

@@ -36,7 +36,7 @@ usage as (
     semi join months_to_rate on billable.billing_month = months_to_rate.billing_month
 ),
 
-companies as (
+current_companies as (
     select
         company_id,
         parent_company_id,
@@ -45,8 +45,39 @@ companies as (
     from {{ ref('stg_platform__companies') }}
 ),
 
-tariffs as (
+frozen_companies as (
+    select frozen.*
+    from {{ ref('int_billing_reference_monthly') }} as frozen
+    semi join months_to_rate on frozen.billing_month = months_to_rate.billing_month
+),
+
+companies as (
+    -- per month: the copy frozen when the month closed, else (open month, or a company created
+    -- after the month closed) the current row
     select
+        months_to_rate.billing_month,
+        current_companies.company_id,
+        case when frozen.company_id is null then current_companies.parent_company_id else frozen.parent_company_id end
+            as parent_company_id,
+        coalesce(frozen.currency, current_companies.currency) as currency
+    from months_to_rate
+    cross join current_companies
+    left join frozen_companies as frozen
+        on
+            months_to_rate.billing_month = frozen.billing_month
+            and current_companies.company_id = frozen.company_id
+),
+
+frozen_tariffs as (
+    select frozen.*
+    from {{ ref('int_billing_tariffs_monthly') }} as frozen
+    semi join months_to_rate on frozen.billing_month = months_to_rate.billing_month
+),
+
+tariffs as (
+    -- per month: the tariff rows frozen when the month closed, else the current rows
+    select
+        billing_month,
         tariff_id,
         owner_id,
         company_id,
@@ -56,7 +87,22 @@ tariffs as (
         rounding_seconds,
         valid_from,
         valid_to
-    from {{ ref('stg_platform__tariffs') }}
+    from frozen_tariffs
+    union all
+    select
+        months_to_rate.billing_month,
+        current_tariffs.tariff_id,
+        current_tariffs.owner_id,
+        current_tariffs.company_id,
+        current_tariffs.service,
+        current_tariffs.price,
+        current_tariffs.currency,
+        current_tariffs.rounding_seconds,
+        current_tariffs.valid_from,
+        current_tariffs.valid_to
+    from months_to_rate
+    cross join {{ ref('stg_platform__tariffs') }} as current_tariffs
+    where months_to_rate.billing_month not in (select frozen_tariffs.billing_month from frozen_tariffs)
 ),
 
 default_tariffs as (
@@ -78,8 +124,9 @@ with_company as (
         coalesce(companies.parent_company_id, 0) as price_owner_id,
         resellers.currency as reseller_currency
     from usage
-    left join companies on usage.company_id = companies.company_id
-    left join companies as resellers on companies.parent_company_id = resellers.company_id
+    left join companies on usage.company_id = companies.company_id and usage.billing_month = companies.billing_month
+    left join companies as resellers
+        on companies.parent_company_id = resellers.company_id and usage.billing_month = resellers.billing_month
 ),
 
 with_tariffs as (
@@ -98,21 +145,25 @@ with_tariffs as (
     from with_company as w
     left join company_tariffs as own
         on
-            w.price_owner_id = own.owner_id and w.company_id = own.company_id and w.service = own.service
+            w.billing_month = own.billing_month
+            and w.price_owner_id = own.owner_id and w.company_id = own.company_id and w.service = own.service
             and w.usage_at >= own.valid_from and (own.valid_to is null or w.usage_at < own.valid_to)
     left join default_tariffs as own_default
         on
-            w.price_owner_id = own_default.owner_id and w.service = own_default.service
+            w.billing_month = own_default.billing_month
+            and w.price_owner_id = own_default.owner_id and w.service = own_default.service
             and w.usage_at >= own_default.valid_from
             and (own_default.valid_to is null or w.usage_at < own_default.valid_to)
     left join company_tariffs as wholesale
         on
-            w.reseller_id is not null and wholesale.owner_id = 0 and w.reseller_id = wholesale.company_id
+            w.billing_month = wholesale.billing_month
+            and w.reseller_id is not null and wholesale.owner_id = 0 and w.reseller_id = wholesale.company_id
             and w.service = wholesale.service
             and w.usage_at >= wholesale.valid_from and (wholesale.valid_to is null or w.usage_at < wholesale.valid_to)
     left join default_tariffs as wholesale_default
         on
-            w.reseller_id is not null and wholesale_default.owner_id = 0 and w.service = wholesale_default.service
+            w.billing_month = wholesale_default.billing_month
+            and w.reseller_id is not null and wholesale_default.owner_id = 0 and w.service = wholesale_default.service
             and w.usage_at >= wholesale_default.valid_from
             and (wholesale_default.valid_to is null or w.usage_at < wholesale_default.valid_to)
 ),
@@ -146,7 +197,7 @@ package_months as (
         {{ billing_month_of('txn.occurred_at', 'companies.timezone') }} as billing_month,
         txn.package_id
     from {{ ref('stg_platform__balance_transactions') }} as txn
-    inner join companies on txn.company_id = companies.company_id
+    inner join current_companies as companies on txn.company_id = companies.company_id
     where txn.kind in ('package_activation', 'package_renewal') and txn.package_id is not null
 ),
 

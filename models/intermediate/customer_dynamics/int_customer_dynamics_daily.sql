@@ -1,6 +1,8 @@
 {{ config(tags=['billing']) }}
 {#- Tagged billing: it reads the billing engineer's rated usage and account transactions, so it is
-    refreshed with the billing run. -#}
+    refreshed with the billing run. Balance movements come from the intermediate layer
+    (int_account_transactions) and the ledger of issued invoices (their charges), not from the
+    billing mart: an invoice's charge is counted from the billing run after the one that issued it. -#}
 
 with
 
@@ -8,8 +10,39 @@ companies as (
     select * from {{ ref('dim_companies') }}
 ),
 
+movements as (
+    select
+        transaction_id,
+        company_id,
+        transaction_type,
+        occurred_at,
+        local_date,
+        package_id,
+        amount
+    from {{ ref('int_account_transactions') }}
+    union all
+    -- the charge of each issued invoice (balance = transactions - issued invoices)
+    select
+        ledger.invoice_id as transaction_id,
+        ledger.company_id,
+        'invoice_charge' as transaction_type,
+        ledger.issued_at as occurred_at,
+        {{ local_date('ledger.issued_at', 'companies.timezone') }} as local_date,
+        cast(null as bigint) as package_id,
+        -ledger.total_amount as amount
+    from {{ source('billing_ledger', 'invoices') }} as ledger
+    left join companies on ledger.company_id = companies.company_id
+),
+
 transactions as (
-    select * from {{ ref('fct_account_transactions') }}
+    select
+        *,
+        sum(amount) over (
+            partition by company_id
+            order by occurred_at, transaction_id
+            rows between unbounded preceding and current row
+        ) as balance_after
+    from movements
 ),
 
 rated_usage as (

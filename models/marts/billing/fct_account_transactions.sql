@@ -1,52 +1,30 @@
-{#- Every movement of a company's prepaid balance with the running balance: refills, package
-    activations and renewals, adjustments and refunds from the platform's export, and the charge
-    of each issued (final) invoice (pay-as-you-go usage). Amounts in the company's billing currency
-    (a transaction in another currency is converted at the rate of its UTC date). Small: rebuilt. -#}
+{#- Every movement of a company's prepaid balance with the running balance: the platform's
+    transactions (intermediate.int_account_transactions: refills, package activations and renewals,
+    adjustments, refunds, in the billing currency) and the charge of each issued (final) invoice
+    (pay-as-you-go usage). Small: rebuilt. -#}
 
 with
 
 companies as (
     select
         company_id,
-        currency,
         timezone
     from {{ ref('stg_platform__companies') }}
 ),
 
-rates as (
-    select
-        rate_date,
-        currency,
-        units_per_usd
-    from {{ ref('stg_platform__exchange_rates') }}
-    union all
-    select
-        date '1900-01-01' as rate_date,
-        'USD' as currency,
-        1.0 as units_per_usd
-),
-
 platform_transactions as (
     select
-        txn.txn_id as transaction_id,
-        txn.company_id,
-        txn.kind as transaction_type,
-        txn.occurred_at,
-        txn.package_id,
+        transaction_id,
+        company_id,
+        transaction_type,
+        occurred_at,
+        package_id,
         cast(null as varchar) as invoice_id,
-        txn.amount as original_amount,
-        txn.currency as original_currency,
-        companies.currency,
-        case
-            when txn.currency = companies.currency then cast(txn.amount as decimal(38, 12))
-            else {{ billing_divide('txn.amount * rate_to.units_per_usd', 'rate_from.units_per_usd') }}
-        end as amount_exact
-    from {{ ref('stg_platform__balance_transactions') }} as txn
-    inner join companies on txn.company_id = companies.company_id
-    asof left join rates as rate_from
-        on txn.currency = rate_from.currency and cast(txn.occurred_at as date) >= rate_from.rate_date
-    asof left join rates as rate_to
-        on companies.currency = rate_to.currency and cast(txn.occurred_at as date) >= rate_to.rate_date
+        original_amount,
+        original_currency,
+        currency,
+        amount_exact
+    from {{ ref('int_account_transactions') }}
 ),
 
 invoice_charges as (

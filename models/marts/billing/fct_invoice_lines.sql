@@ -4,6 +4,7 @@
     unique_key='invoice_id',
     on_schema_change='append_new_columns',
     full_refresh=false,
+    pre_hook=before_begin("{{ billing_ledger_verify() }}"),
 ) }}
 
 {#- Invoice lines. A run builds the invoices of its billing month (var billing_month; without it
@@ -14,7 +15,9 @@
       - an earlier period that a run already closed (some invoice of that month is final), and whose
         own invoice for the company is not a draft: an adjustment line, placed on the company's
         earliest invoice being built after that period (late usage, re-rated months).
-    So every period is billed exactly once across all invoices, whatever the order of runs. -#}
+    So every period is billed exactly once across all invoices, whatever the order of runs.
+    Issued invoices come from the ledger (macros/billing_ledger.sql): a new build file gets them back
+    exactly as issued, and the pre-hook refuses to run when the build file and the ledger disagree. -#}
 
 with
 
@@ -36,8 +39,30 @@ periods as (
     select * from {{ ref('int_billing_period_lines') }}
 ),
 
+ledger_lines as (
+    select * exclude (recorded_at) from {{ source('billing_ledger', 'invoice_lines') }}
+),
+
 existing as (
+    -- lines already written: the ledger's issued invoices, and the build file's other invoices
+    select
+        invoice_id,
+        company_id,
+        invoice_month,
+        invoice_status,
+        period_month,
+        line_kind,
+        usage_company_id,
+        service,
+        unit_price,
+        price_currency,
+        currency,
+        usage_count,
+        quantity_base,
+        amount
+    from ledger_lines
     {%- if is_incremental() %}
+        union all
         select
             invoice_id,
             company_id,
@@ -53,24 +78,8 @@ existing as (
             usage_count,
             quantity_base,
             amount
-        from {{ this }}
-    {%- else %}
-        select
-            cast(null as varchar) as invoice_id,
-            cast(null as bigint) as company_id,
-            cast(null as date) as invoice_month,
-            cast(null as varchar) as invoice_status,
-            cast(null as date) as period_month,
-            cast(null as varchar) as line_kind,
-            cast(null as bigint) as usage_company_id,
-            cast(null as varchar) as service,
-            cast(null as decimal(18, 6)) as unit_price,
-            cast(null as varchar) as price_currency,
-            cast(null as varchar) as currency,
-            cast(null as bigint) as usage_count,
-            cast(null as bigint) as quantity_base,
-            cast(null as decimal(18, 4)) as amount
-        where false
+        from {{ this }} as built
+        where not exists (select 1 from ledger_lines where ledger_lines.invoice_id = built.invoice_id)
     {%- endif %}
 ),
 
@@ -240,7 +249,10 @@ deltas as (
 
 lines as (
     select
-        {{ billing_invoice_id('deltas.invoice_month', 'deltas.company_id') }} as invoice_id,
+        -- one currency per invoice: lines in another currency than the company's current one (a closed
+        -- period billed before a currency change) get their own invoice, suffixed with the currency
+        {{ billing_invoice_id('deltas.invoice_month', 'deltas.company_id') }}
+        || case when deltas.currency = companies.currency then '' else '-' || deltas.currency end as invoice_id,
         deltas.*,
         deltas.period_month <> deltas.invoice_month as is_adjustment,
         usage_companies.company_name as usage_company_name,
@@ -297,6 +309,16 @@ final as (
         from lines
         cross join as_of
     )
+),
+
+restored as (
+    -- issued invoices the build file lacks (a new or lost build file): exactly as the ledger has them
+    select * from ledger_lines
+    {%- if is_incremental() %}
+        where not exists (select 1 from {{ this }} as built where built.invoice_id = ledger_lines.invoice_id)
+    {%- endif %}
 )
 
 select * from final
+union all
+select * from restored

@@ -4,22 +4,40 @@
     unique_key='invoice_id',
     on_schema_change='append_new_columns',
     full_refresh=false,
+    post_hook=after_commit("{{ billing_ledger_append() }}"),
 ) }}
 
 {#- One invoice per company and month (header of fct_invoice_lines). Like the lines, a final
-    invoice is never rebuilt (full_refresh=false): only invoices still draft here are refreshed. -#}
+    invoice is never rebuilt (full_refresh=false): only invoices still draft here are refreshed.
+    Issued invoices the build file lacks come back from the ledger as issued; the post-hook appends
+    the invoices that became final in this run to the ledger (macros/billing_ledger.sql). -#}
+
+{%- set not_final_in_build -%}
+    {%- if is_incremental() -%}
+        not exists (
+            select 1 from {{ this }} as issued
+            where issued.invoice_id = invoice_lines.invoice_id and issued.invoice_status = 'final'
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endset %}
 
 with
+
+ledger_invoices as (
+    select * exclude (content_hash, recorded_at) from {{ source('billing_ledger', 'invoices') }}
+),
 
 lines as (
     select invoice_lines.*
     from {{ ref('fct_invoice_lines') }} as invoice_lines
-    {%- if is_incremental() %}
-        where not exists (
-            select 1 from {{ this }} as issued
-            where issued.invoice_id = invoice_lines.invoice_id and issued.invoice_status = 'final'
+    where
+        not exists (
+            select 1 from ledger_invoices
+            where ledger_invoices.invoice_id = invoice_lines.invoice_id
         )
-    {%- endif %}
+        and {{ not_final_in_build }}
 ),
 
 companies as (
@@ -79,6 +97,15 @@ final as (
     from headers
     left join companies on headers.company_id = companies.company_id
     left join companies as issuers on companies.parent_company_id = issuers.company_id
+),
+
+restored as (
+    select * from ledger_invoices
+    {%- if is_incremental() %}
+        where not exists (select 1 from {{ this }} as built where built.invoice_id = ledger_invoices.invoice_id)
+    {%- endif %}
 )
 
 select * from final
+union all
+select * from restored

@@ -38,11 +38,15 @@ money as (
 ),
 
 keys as (
-    select distinct
+    -- the currencies the month was rated in (a closed month keeps the ones it was invoiced in)
+    select
         usage.reseller_id,
         usage.company_id,
-        usage.billing_month
+        usage.billing_month,
+        any_value(usage.company_currency) as retail_currency,
+        any_value(usage.wholesale_currency) as wholesale_currency
     from usage
+    group by usage.reseller_id, usage.company_id, usage.billing_month
 ),
 
 pivoted as (
@@ -50,6 +54,8 @@ pivoted as (
         keys.reseller_id,
         keys.company_id,
         keys.billing_month,
+        any_value(keys.retail_currency) as retail_currency,
+        any_value(keys.wholesale_currency) as wholesale_currency,
         {%- for s in services %}
             {%- if s == 'sms' %}
                 coalesce(sum(usage.usage_count) filter (where usage.service = 'sms'), 0) as sms_delivered,
@@ -85,8 +91,8 @@ final as (
         cast(pivoted.company_id as bigint) as company_id,
         companies.company_name,
         pivoted.billing_month,
-        companies.currency as retail_currency,
-        resellers.currency as wholesale_currency,
+        coalesce(pivoted.retail_currency, companies.currency) as retail_currency,
+        coalesce(pivoted.wholesale_currency, resellers.currency) as wholesale_currency,
         {%- for s in services %}
             {%- if s == 'sms' %}
                 cast(pivoted.sms_delivered as bigint) as sms_delivered,
