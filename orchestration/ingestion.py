@@ -4,8 +4,10 @@ One export day is loaded in one DuckDB transaction: every entity's rows of that 
 malformed lines go to `raw.quarantine` with file, line and reason, and `raw.load_log` records the
 counts. A crash or a failed file rolls the whole day back, so the warehouse is never half-loaded.
 
-Validation is set-based: the lines of a day are handed to DuckDB as one Arrow table and checked
-with SQL expressions generated from `orchestration.contract`.
+DuckDB reads the gzip parts itself (read_csv, one raw line per row, kept for the quarantine) and
+checks every line with SQL expressions generated from `orchestration.contract`; a part its reader
+cannot take line for line (broken bytes, control characters) is read in Python instead, with the
+same checks. A day is loaded only when its manifest says it is complete (docs/landing-layout.md).
 
     python -m orchestration.ingestion --help
 """
@@ -146,7 +148,35 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("alter table raw.load_log add column if not exists conflicting_keys bigint")
 
 
+# read_csv options that make every line of a gzip part one VARCHAR value, as it is: the delimiter is a
+# control character valid JSON never holds unescaped (a line with one falls back to Python reading)
+_CSV_OPTIONS = (
+    "columns = {'line': 'VARCHAR'}, header = false, delim = '\x01', quote = '', escape = '',"
+    " auto_detect = false, compression = 'gzip'"
+)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _date_sql(day: date) -> str:
+    return f"date '{day.isoformat()}'"
+
+
+def _duckdb_lines_sql(parts: list[tuple[Path, str]]) -> str:
+    """The lines of the parts as DuckDB reads them: one read_csv per part, numbered in reading order
+    (a gzip file is read by one thread, in order). A blank line reads as NULL, a BOM is dropped."""
+    return " union all ".join(
+        f"select {_sql_string(name)} as source_file, row_number() over () as line_number, line, false as bad_utf8"
+        f" from read_csv({_sql_string(str(path))}, {_CSV_OPTIONS})"
+        for path, name in parts
+    )
+
+
 def _read_lines(path: Path, relative_name: str, expected_lines: int) -> pa.Table:
+    """The lines of a part read in Python: the exact fallback for a part DuckDB's reader refuses
+    (broken bytes, control characters, CR line ends, a damaged archive) or counts differently."""
     try:
         data = gzip.decompress(path.read_bytes())
     except (OSError, EOFError) as error:
@@ -183,47 +213,59 @@ def _read_lines(path: Path, relative_name: str, expected_lines: int) -> pa.Table
     )
 
 
+# Per line, the fields are read with two parses of the line: their JSON types (one json_type call with
+# every path) and their values as text (one json_transform); arrays and objects are kept as JSON.
+def _json_type_sql(entity: str, f: Field) -> str:
+    return f"types[{[g.name for g in ENTITY_FIELDS[entity]].index(f.name) + 1}]"
+
+
 def _text_sql(f: Field) -> str:
-    return f"(fields.\"{f.name}\"->>'$')"
+    return f'fields."{f.name}"'
 
 
 def _value_sql(f: Field) -> str:
-    """Typed value of a field from `fields`, the line's fields as JSON values (null if absent)."""
-    json_value = f'fields."{f.name}"'
+    """Typed value of a field from `fields`, the line's fields as text (JSON for lists and objects)."""
     text = _text_sql(f)
     return {
         "int": f"try_cast({text} as bigint)",
         "str": text,
         "bool": f"try_cast({text} as boolean)",
-        "timestamp": f"timezone('UTC', try_cast({text} as timestamptz))",
+        # UTC with a Z (the contract's form) parses without ICU, several times faster; any other offset
+        # goes through timestamptz (TIMESTAMP would ignore the offset)
+        "timestamp": f"case when suffix({text}, 'Z') then try_cast({text} as timestamp)"
+        f" else timezone('UTC', try_cast({text} as timestamptz)) end",
         "date": f"try_cast({text} as date)",
         "decimal": f"try_cast({text} as {DUCKDB_TYPES['decimal']})",
-        "str_list": f"try_cast({json_value} as varchar[])",
-        "object": json_value,
+        "str_list": f"try_cast({text} as varchar[])",
+        "object": text,
     }[f.kind]
 
 
-def _type_ok_sql(f: Field) -> str:
+def _typed_sql(f: Field) -> str:
+    """The typed value column, computed once per line (see _checked_sql)."""
+    return f'"{f.name}"'
+
+
+def _type_ok_sql(entity: str, f: Field) -> str:
     """True when a present field has the contract's type."""
-    json_value = f'fields."{f.name}"'
-    json_type = f"json_type({json_value})"
-    text = _text_sql(f)
+    json_type = _json_type_sql(entity, f)
+    value = _typed_sql(f)
     return {
         "int": f"{json_type} in ('BIGINT', 'UBIGINT')",
         "str": f"{json_type} = 'VARCHAR'",
         "bool": f"{json_type} = 'BOOLEAN'",
-        "timestamp": f"{json_type} = 'VARCHAR' and try_cast({text} as timestamptz) is not null",
-        "date": f"{json_type} = 'VARCHAR' and try_cast({text} as date) is not null",
+        "timestamp": f"{json_type} = 'VARCHAR' and {value} is not null",
+        "date": f"{json_type} = 'VARCHAR' and {value} is not null",
         # money is a decimal string by contract; a JSON float could already have lost precision
-        "decimal": f"{json_type} = 'VARCHAR' and try_cast({text} as {DUCKDB_TYPES['decimal']}) is not null",
-        "str_list": f"{json_type} = 'ARRAY' and try_cast({json_value} as varchar[]) is not null",
+        "decimal": f"{json_type} = 'VARCHAR' and {value} is not null",
+        "str_list": f"{json_type} = 'ARRAY' and {value} is not null",
         "object": f"{json_type} = 'OBJECT'",
     }[f.kind]
 
 
 def _range_checks(entity: str, f: Field, day: date) -> list[tuple[str, str]]:
     """(condition that must hold, what the reason says otherwise) for a present, well-typed field."""
-    value = _value_sql(f)
+    value = _typed_sql(f)
     checks = []
     if f.kind == "int":  # 2^63 and above are JSON integers too, but would load as NULL
         checks.append((f"{value} is not null", "is outside the 64-bit integer range"))
@@ -267,8 +309,9 @@ _KIND_WORDS = {
 def _field_reason_sql(entity: str, f: Field, day: date) -> str:
     """The reason a line's field is refused (null when it is fine): first failed check only."""
     missing = f"'missing required field {f.name}'" if f.required else "null"
-    whens = [f'when fields."{f.name}" is null then {missing}']
-    whens.append(f"when not ({_type_ok_sql(f)}) then 'field {f.name} is not {_KIND_WORDS[f.kind]}'")
+    json_type = _json_type_sql(entity, f)
+    whens = [f"when {json_type} is null or {json_type} = 'NULL' then {missing}"]
+    whens.append(f"when not ({_type_ok_sql(entity, f)}) then 'field {f.name} is not {_KIND_WORDS[f.kind]}'")
     for condition, words in _range_checks(entity, f, day):
         whens.append(f"when not ({condition}) then 'field {f.name} {words}'")
     return f"case when is_object then case {' '.join(whens)} end end"
@@ -284,97 +327,128 @@ def _reason_sql(entity: str, day: date) -> str:
     return f"nullif(concat_ws('; ', {', '.join(checks)}), '')"
 
 
-def _conflicting_keys_sql(entity: str) -> str:
-    """Keys of the day's valid rows that carry different content (exact duplicate lines are not conflicts).
-    A reference row may change during a day: there the key is the id plus `updated_at`."""
+def _duplicates_sql(entity: str, checked: str) -> str:
+    """Exact duplicate lines, and keys whose valid lines differ (a reference row may change during a
+    day: there the key is the id plus `updated_at`). Identical lines share a key, so one grouping counts
+    both."""
     names = {f.name for f in ENTITY_FIELDS[entity]}
     key = [*ENTITY_KEYS[entity], *(["updated_at"] if "updated_at" in names else [])]
-    group = ", ".join(f'fields."{name}"' for name in key)
+    group = ", ".join(f'"{name}"' for name in key)
     return (
-        "select count(*) from (select 1 from checked where reason is null"
-        f" group by {group} having count(distinct (fields::varchar, extra_fields::varchar)) > 1)"
+        "select coalesce(sum(copies - versions), 0), count(*) filter (versions > 1) from ("
+        f" select count(*) as copies, count(distinct hash(line)) as versions from {checked}"
+        f" where reason is null and not is_blank group by {group})"
     )
 
 
+def _checked_sql(entity: str, day: date, lines_sql: str) -> str:
+    """Every line with its parsed fields, extra fields and the reason it is refused (null if loaded)."""
+    fields = ENTITY_FIELDS[entity]
+    paths = "[" + ", ".join(_sql_string(f'$."{f.name}"') for f in fields) + "]"
+    as_text = {"str_list": "JSON", "object": "JSON"}
+    structure = "{" + ", ".join(f'"{f.name}": "{as_text.get(f.kind, "VARCHAR")}"' for f in fields) + "}"
+    known = "{" + ", ".join(f'"{f.name}": null' for f in fields) + "}"
+    return f"""
+        with documents as (
+            select source_file, line_number, line, bad_utf8,
+                   not bad_utf8 and trim(coalesce(line, '')) = '' as is_blank,
+                   coalesce(json_valid(line), false) as is_json
+            from ({lines_sql})
+        ),
+        objects as (
+            select *, is_json and starts_with(ltrim(line), '{{') as is_object from documents
+        ),
+        -- materialised: else every reference to types / fields would parse the line again
+        parsed as materialized (
+            select *,
+                   case when is_object then json_type(line, {paths}) end as types,
+                   case when is_object then json_transform(line, '{structure}') end as fields
+            from objects
+        ),
+        typed as materialized (
+            select *, {", ".join(f"{_value_sql(f)} as {_typed_sql(f)}" for f in fields)} from parsed
+        )
+        select source_file, line_number, line, bad_utf8, is_blank, {", ".join(_typed_sql(f) for f in fields)},
+               -- fields outside the contract: the object minus the contract's keys (only when it has more keys)
+               case when is_object and len(json_keys(line)) > len(list_filter(types, t -> t is not null))
+                    then nullif(json_merge_patch(line, '{known}'), '{{}}') end as extra_fields,
+               case when not is_blank then {_reason_sql(entity, day)} end as reason
+        from typed
+    """
+
+
+def _check_lines(con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.DayParts, day: date) -> str:
+    """Read and check the parts into a temp table (returned), before the day's transaction: DuckDB
+    reads the gzip files itself; a part it cannot read line for line as Python would (or whose count
+    differs from the manifest) is read in Python. Raises CorruptExportFile, IncompleteExportDay."""
+    entity, checked = parts.entity, f"checked_{parts.entity}"
+    files = [(path, path.relative_to(landing).as_posix(), parts.expected_lines[path.name]) for path in parts.files]
+    expected = {name: lines for _, name, lines in files}
+    try:
+        con.execute(
+            f"create or replace temp table {checked} as "
+            + _checked_sql(entity, day, _duckdb_lines_sql([(path, name) for path, name, _ in files]))
+        )
+        counted = dict(con.execute(f"select source_file, count(*) from {checked} group by all").fetchall())
+        if all(counted.get(name, 0) == lines for name, lines in expected.items()):
+            return checked
+    except duckdb.Error as error:
+        log.info("%s %s: read in Python (%s)", entity, day, str(error).split("\n")[0])
+    con.register("python_lines", pa.concat_tables([_read_lines(path, name, lines) for path, name, lines in files]))
+    try:
+        con.execute(f"create or replace temp table {checked} as " + _checked_sql(entity, day, "from python_lines"))
+    finally:
+        con.unregister("python_lines")
+    return checked
+
+
 def _day_rows(con: duckdb.DuckDBPyConnection, entity: str, day: date) -> int:
-    return con.execute(f"select count(*) from raw.{entity} where _export_date = ?", [day]).fetchone()[0]
+    return con.execute(f"select count(*) from raw.{entity} where _export_date = {_date_sql(day)}").fetchone()[0]
 
 
 def _load_entity(
-    con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.DayParts, day: date, allow_shrink: bool
+    con: duckdb.DuckDBPyConnection, parts: layout.DayParts, checked: str | None, day: date, allow_shrink: bool
 ) -> EntityLoad:
+    """Replace the entity's rows of the day by the checked lines (inside the day's transaction)."""
     entity = parts.entity
     stats = EntityLoad(entity)
     fields = ENTITY_FIELDS[entity]
     rows_before = _day_rows(con, entity, day)
-    con.execute(f"delete from raw.{entity} where _export_date = ?", [day])
-    con.execute("delete from raw.quarantine where entity = ? and export_date = ?", [entity, day])
-    con.execute("delete from raw.load_log where entity = ? and export_date = ?", [entity, day])
-    tables = [
-        _read_lines(path, path.relative_to(landing).as_posix(), parts.expected_lines[path.name]) for path in parts.files
-    ]
+    # literals, no prepared parameters: the first parameter binding of a process costs seconds
+    on_day = f"entity = {_sql_string(entity)} and export_date = {_date_sql(day)}"
+    con.execute(f"delete from raw.{entity} where _export_date = {_date_sql(day)}")
+    con.execute(f"delete from raw.quarantine where {on_day}")
+    con.execute(f"delete from raw.load_log where {on_day}")
     stats.files = len(parts.files)
-    if tables:
-        con.register("lines", pa.concat_tables(tables))
-        # each line is parsed once: every contract field is extracted as a JSON value
-        structure = "{" + ", ".join(f'"{f.name}": "JSON"' for f in fields) + "}"
-        known = "{" + ", ".join(f'"{f.name}": null' for f in fields) + "}"
-        con.execute(
-            f"""
-            create or replace temp table parsed as
-            with documents as (
-                select source_file, line_number, line, bad_utf8,
-                       coalesce(json_valid(line), false) as is_json
-                from lines
-                where line is null or trim(line) <> ''
-            ),
-            objects as (
-                select *, is_json and starts_with(ltrim(line), '{{') as is_object from documents
-            )
-            select *,
-                   case when is_object then json_transform(line, '{structure}') end as fields,
-                   -- fields outside the contract: the object minus the contract's keys
-                   case when is_object then nullif(json_merge_patch(line, '{known}'), '{{}}') end as extra_fields
-            from objects
-            """
-        )
-        con.unregister("lines")
-        reason = _reason_sql(entity, day)
-        con.execute(f"create or replace temp table checked as select *, {reason} as reason from parsed")
-        columns = ", ".join(f'"{f.name}"' for f in fields)
-        values = ", ".join(_value_sql(f) for f in fields)
+    if checked:
+        columns = ", ".join(_typed_sql(f) for f in fields)
+        values = columns
         con.execute(
             f"""
             insert into raw.{entity} ({columns}, {", ".join(LOAD_COLUMNS)})
-            select {values}, ?, source_file, line_number, extra_fields, now()
-            from checked where reason is null
-            order by source_file, line_number
-            """,
-            [day],
+            select {values}, {_date_sql(day)}, source_file, line_number, extra_fields, now()
+            from {checked} where reason is null and not is_blank
+            """
         )
         con.execute(
-            """
+            f"""
             insert into raw.quarantine
-            select ?, ?, source_file, line_number, reason, left(coalesce(line, ''), 10000), now()
-            from checked where reason is not null
-            """,
-            [entity, day],
+            select {_sql_string(entity)}, {_date_sql(day)}, source_file, line_number, reason,
+                   left(coalesce(line, ''), 10000), now()
+            from {checked} where reason is not null
+            """
         )
         stats.lines, stats.loaded_rows, stats.quarantined_rows, stats.rows_with_extra_fields = con.execute(
-            """
+            f"""
             select count(*), count(*) filter (reason is null), count(*) filter (reason is not null),
                    count(*) filter (reason is null and extra_fields is not null)
-            from checked
+            from {checked} where not is_blank
             """
         ).fetchone()
-        stats.duplicate_lines = con.execute(
-            "select coalesce(sum(copies - 1), 0) from"
-            " (select count(*) as copies from checked where reason is null group by line)"
-        ).fetchone()[0]
-        stats.conflicting_keys = con.execute(_conflicting_keys_sql(entity)).fetchone()[0]
+        stats.duplicate_lines, stats.conflicting_keys = con.execute(_duplicates_sql(entity, checked)).fetchone()
         stats.reasons = dict(
             con.execute(
-                "select reason, count(*) from checked where reason is not null group by reason order by 2 desc"
+                f"select reason, count(*) from {checked} where reason is not null group by reason order by 2 desc"
             ).fetchall()
         )
     if stats.loaded_rows < rows_before and not allow_shrink:
@@ -382,23 +456,21 @@ def _load_entity(
             f"{entity} {day.isoformat()}: {stats.loaded_rows} rows would replace the {rows_before} loaded before;"
             " not loaded (re-load with --allow-shrink / allow_shrink to accept fewer rows)"
         )
+    counts = (
+        stats.files,
+        stats.lines,
+        stats.loaded_rows,
+        stats.quarantined_rows,
+        stats.duplicate_lines,
+        stats.rows_with_extra_fields,
+        stats.conflicting_keys,
+    )
     con.execute(
-        """
+        f"""
         insert into raw.load_log (entity, export_date, files, lines, loaded_rows, quarantined_rows,
             duplicate_lines, rows_with_extra_fields, conflicting_keys, loaded_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, now())
-        """,
-        [
-            entity,
-            day,
-            stats.files,
-            stats.lines,
-            stats.loaded_rows,
-            stats.quarantined_rows,
-            stats.duplicate_lines,
-            stats.rows_with_extra_fields,
-            stats.conflicting_keys,
-        ],
+        values ({_sql_string(entity)}, {_date_sql(day)}, {", ".join(str(int(n)) for n in counts)}, now())
+        """
     )
     return stats
 
@@ -422,14 +494,24 @@ def load_day(
         log.warning("%s: %s", day, problem)
     ensure_raw_schema(con)
     results: dict[str, EntityLoad] = {}
-    con.execute("begin transaction")
+    entities = list(entities or ENTITY_FIELDS)
+    checked: dict[str, str] = {}
     try:
-        for entity in entities or ENTITY_FIELDS:
-            results[entity] = _load_entity(con, landing, parts[entity], day, allow_shrink)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        # read and check every part first: a read error must not abort the day's transaction
+        for entity in entities:
+            if parts[entity].files:
+                checked[entity] = _check_lines(con, landing, parts[entity], day)
+        con.execute("begin transaction")
+        try:
+            for entity in entities:
+                results[entity] = _load_entity(con, parts[entity], checked.get(entity), day, allow_shrink)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    finally:
+        for table in checked.values():
+            con.execute(f"drop table if exists {table}")
     return DayLoad(results, problems)
 
 

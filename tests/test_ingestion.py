@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from orchestration import ingestion
@@ -568,3 +569,68 @@ def test_unknown_folders_are_reported_in_the_result_and_in_dagster(tmp_path, mon
         e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()
     }
     assert metadata["raw/calls"]["landing_problems"].value == expected
+
+
+def test_counts_per_day_match_the_generator_manifest(sample_landing, loaded):
+    """Same rows loaded, same lines quarantined, same duplicates as the generator injected, day by day."""
+    warehouse, _ = loaded
+    manifest = json.loads((sample_landing / "_manifest.json").read_text())
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        logged = {
+            (entity, str(day)): row
+            for entity, day, *row in con.execute(
+                "select entity, export_date, lines, loaded_rows, quarantined_rows, duplicate_lines, conflicting_keys"
+                " from raw.load_log"
+            ).fetchall()
+        }
+    for entity, days in manifest["entities"].items():
+        for day, injected in days.items():
+            lines, loaded_rows, quarantined, duplicates, conflicts = logged[(entity, day)]
+            bad = injected["invalid_json"] + injected["missing_required"]
+            assert (lines, loaded_rows, quarantined) == (injected["lines"], injected["lines"] - bad, bad), (entity, day)
+            assert (duplicates, conflicts) == (injected["duplicate"], 0), (entity, day)
+
+
+def test_line_numbers_are_the_lines_of_the_file(sample_landing, loaded):
+    """DuckDB numbers the lines it reads: every quarantined line and every loaded key is at that line."""
+    warehouse, _ = loaded
+
+    def file_lines(name: str) -> list[str]:
+        return gzip.decompress((sample_landing / name).read_bytes()).decode().split("\n")
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        quarantined = con.execute("select source_file, line_number, line from raw.quarantine").fetchall()
+        loaded_keys = con.execute(
+            "select _source_file, _line_number, message_id from raw.notifications where _export_date < '2026-07-08'"
+        ).fetchall()
+    assert quarantined and loaded_keys
+    cache: dict[str, list[str]] = {}
+    for name, number, line in quarantined:
+        assert cache.setdefault(name, file_lines(name))[number - 1] == line
+    for name, number, key in loaded_keys:
+        assert json.loads(cache.setdefault(name, file_lines(name))[number - 1])["message_id"] == key
+
+
+def test_duckdb_and_python_reading_check_every_line_alike(sample_landing, tmp_path):
+    """The fast path (DuckDB reads the gzip parts) and the Python fallback give the same checked lines."""
+    day = ingestion.available_days(sample_landing)[40]  # after the new notifications field appeared
+    parts, _ = layout.day_parts(sample_landing, day)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    checked_lines = 0
+    for entity in ENTITY_FIELDS:
+        files = [(path, path.relative_to(sample_landing).as_posix()) for path in parts[entity].files]
+        fast = ingestion._duckdb_lines_sql(files)
+        con.execute(f"create table fast as {ingestion._checked_sql(entity, day, fast)}")
+        tables = [ingestion._read_lines(path, name, parts[entity].expected_lines[path.name]) for path, name in files]
+        con.register("python_lines", pa.concat_tables(tables))
+        con.execute(f"create table slow as {ingestion._checked_sql(entity, day, 'from python_lines')}")
+        total = con.execute("select count(*) from fast").fetchone()[0]
+        differing = con.execute(
+            "select count(*) from ((select * from fast except all select * from slow)"
+            " union all (select * from slow except all select * from fast))"
+        ).fetchone()[0]
+        assert differing == 0, entity
+        checked_lines += total
+        con.execute("drop table fast; drop table slow")
+        con.unregister("python_lines")
+    assert checked_lines > 1000
