@@ -5,7 +5,12 @@ partition of every raw asset should be materialised. `dbt source freshness` give
 the warehouse (the `_loaded_at` of the event tables, see models/staging/platform/_platform__sources.yml).
 """
 
-from dagster import AssetCheckSeverity, build_sensor_for_freshness_checks, build_time_partition_freshness_checks
+from dagster import (
+    AssetCheckSeverity,
+    DefaultSensorStatus,
+    build_sensor_for_freshness_checks,
+    build_time_partition_freshness_checks,
+)
 
 from orchestration.assets.ingestion import raw_export_day
 
@@ -15,7 +20,11 @@ raw_freshness_checks = build_time_partition_freshness_checks(
     assets=[raw_export_day], deadline_cron=RAW_DEADLINE_CRON, timezone="UTC", severity=AssetCheckSeverity.WARN
 )
 
-# evaluates the checks on its own, also when no run happened (a missing day starts no run)
+# evaluates the checks on its own, also when no run happened (a missing day starts no run); hourly, so the
+# check runs barely use the one-run-at-a-time queue
 raw_freshness_sensor = build_sensor_for_freshness_checks(
-    freshness_checks=raw_freshness_checks, name="raw_export_freshness_sensor"
+    freshness_checks=raw_freshness_checks,
+    name="raw_export_freshness_sensor",
+    minimum_interval_seconds=3600,
+    default_status=DefaultSensorStatus.RUNNING,
 )

@@ -1,37 +1,65 @@
 with
 
-event_dates as (
-    -- UTC dates of every event family, widened by a day: a company's local date is never more than 14 hours
-    -- away from its UTC date. The spine covers whole years around them.
+company_spans as (
+    -- first and last event of each company in every event family (UTC)
     select
-        cast(min(created_at) as date) - 1 as min_date,
-        cast(max(created_at) as date) + 1 as max_date
+        company_id,
+        min(created_at) as first_at,
+        max(created_at) as last_at
     from {{ ref('stg_platform__notifications') }}
+    group by company_id
     union all
     select
-        cast(min(sent_at) as date) - 1 as min_date,
-        cast(max(sent_at) as date) + 1 as max_date
+        company_id,
+        min(sent_at) as first_at,
+        max(sent_at) as last_at
     from {{ ref('stg_platform__chat_messages') }}
+    group by company_id
     union all
     select
-        cast(min(occurred_at) as date) - 1 as min_date,
-        cast(max(occurred_at) as date) + 1 as max_date
+        company_id,
+        min(occurred_at) as first_at,
+        max(occurred_at) as last_at
     from {{ ref('stg_platform__widget_events') }}
+    group by company_id
     union all
     select
-        cast(min(started_at) as date) - 1 as min_date,
-        cast(max(started_at) as date) + 1 as max_date
+        company_id,
+        min(started_at) as first_at,
+        max(started_at) as last_at
     from {{ ref('stg_platform__calls') }}
+    group by company_id
     union all
     select
-        cast(min(sent_at) as date) - 1 as min_date,
-        cast(max(sent_at) as date) + 1 as max_date
+        company_id,
+        min(sent_at) as first_at,
+        max(sent_at) as last_at
     from {{ ref('stg_platform__bot_api_messages') }}
+    group by company_id
     union all
     select
-        cast(min(occurred_at) as date) - 1 as min_date,
-        cast(max(occurred_at) as date) + 1 as max_date
+        company_id,
+        min(occurred_at) as first_at,
+        max(occurred_at) as last_at
     from {{ ref('stg_platform__balance_transactions') }}
+    group by company_id
+),
+
+time_zones as (
+    select
+        company_id,
+        timezone
+    from {{ ref('int_company_time_zones') }}
+),
+
+event_dates as (
+    -- local dates of every event family, in the time zone in force for the company; the spine covers whole
+    -- years around them
+    select
+        min({{ local_date('company_spans.first_at', 'time_zones.timezone') }}) as min_date,
+        max({{ local_date('company_spans.last_at', 'time_zones.timezone') }}) as max_date
+    from company_spans
+    left join time_zones on company_spans.company_id = time_zones.company_id
     union all
     select
         min(cast(created_at as date)) as min_date,
