@@ -4,11 +4,12 @@
 {%- endmacro %}
 
 {#- Account-usage figures at every grain. Distinct counts cannot be summed from a finer grain: each grain is
-    computed from the messages. `by_platform` adds the platform to the grain.
+    computed from the messages. `by_platform` adds the platform to the grain. `incremental` is the
+    model's is_incremental() (a call in this macro would not see a unit test's override).
     Incremental (issue 9): a run recomputes whole the periods (of every grain) that contain a local date
     touched by the export window, or whose stored day figures no longer match the facts; those periods
     replace the stored ones (delete+insert on period_grain, period_start). -#}
-{% macro marts_account_usage_sql(by_platform) -%}
+{% macro marts_account_usage_sql(by_platform, incremental) -%}
 {%- set platform_column = 'platform' if by_platform else "'all'" -%}
 with
 
@@ -22,7 +23,7 @@ conversations as (
     where not is_test_channel and is_resolved
 ),
 
-{% if is_incremental() %}
+{% if incremental %}
     stored_days as (
         select
             cast(period_start as date) as local_date,
@@ -98,7 +99,7 @@ message_figures as (
         count(*) filter (where direction = 'outbound') as outbound_messages,
         max(export_date) as last_export_date
     from messages
-    {{ marts_account_usage_period_filter('local_sent_at', grain) }}
+    {{ marts_account_usage_period_filter('local_sent_at', grain, incremental) }}
     group by all
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -114,7 +115,7 @@ resolved_figures as (
         count(*) as resolved_conversations,
         max(last_export_date) as last_export_date
     from conversations
-    {{ marts_account_usage_period_filter('local_resolved_at', grain) }}
+    {{ marts_account_usage_period_filter('local_resolved_at', grain, incremental) }}
     group by all
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -148,9 +149,9 @@ select * from final
 
 {#- Where-clause of the rows (messages or conversations) in the affected periods of a grain of an
     incremental run; nothing (every row) on a full build. -#}
-{% macro marts_account_usage_period_filter(timestamp_column, grain) -%}
+{% macro marts_account_usage_period_filter(timestamp_column, grain, incremental) -%}
     {%- set period_grain = 'day' if grain == 'hour' else grain -%}
-    {%- if is_incremental() -%}
+    {%- if incremental -%}
         where
             {{ timestamp_column }} >= (
                 select min(period_start) from affected_periods where period_grain = '{{ period_grain }}'

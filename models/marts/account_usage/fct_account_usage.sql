@@ -6,4 +6,4 @@
         on_schema_change='append_new_columns',
     )
 }}
-{{ marts_account_usage_sql(by_platform=false) }}
+{{ marts_account_usage_sql(by_platform=false, incremental=is_incremental()) }}
