@@ -15,6 +15,12 @@ class SupersetClient:
     def __init__(self, url: str, username: str, password: str, timeout: float = 120.0) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
+        self._login = (username, password)
+        self._log_in()
+
+    def _log_in(self) -> None:
+        username, password = self._login
+        timeout = self.timeout
         self.session = requests.Session()
         self.session.headers.update({"Accept": "application/json", "Referer": self.url + "/"})
         resp = self.session.post(
@@ -35,11 +41,18 @@ class SupersetClient:
             raise SupersetError(f"{what}: HTTP {resp.status_code} {resp.text[:1000]}")
         return resp
 
+    def _request(self, method: str, path: str, **kw: Any) -> requests.Response:
+        resp = self.session.request(method, f"{self.url}{path}", timeout=self.timeout, **kw)
+        if resp.status_code == 401 and "expired" in resp.text.lower():  # access tokens live 15 minutes
+            self._log_in()
+            resp = self.session.request(method, f"{self.url}{path}", timeout=self.timeout, **kw)
+        return resp
+
     def get(self, path: str, **kw: Any) -> requests.Response:
-        return self.session.get(f"{self.url}{path}", timeout=self.timeout, **kw)
+        return self._request("GET", path, **kw)
 
     def post(self, path: str, **kw: Any) -> requests.Response:
-        return self.session.post(f"{self.url}{path}", timeout=self.timeout, **kw)
+        return self._request("POST", path, **kw)
 
     def get_json(self, path: str, **kw: Any) -> Any:
         return self._check(self.get(path, **kw), f"GET {path}").json()
