@@ -18,7 +18,7 @@ import pytest
 
 from orchestration import settings
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = pytest.mark.timeout(1500)
 
 # cautious: tests of other domains that read a billing model (e.g. customer dynamics on int_rated_usage)
 # are not pulled in, their models are not built here
