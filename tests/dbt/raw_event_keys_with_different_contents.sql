@@ -14,25 +14,25 @@
 with
 
 {% for entity, key in event_keys.items() %}
-{{ entity }}_versions as (
-    select
-        '{{ entity }}' as entity,
-        {{ key }} as event_key,
-        count(distinct hash(contents)) as versions
-    from (
+    {{ entity }}_versions as (
         select
-            {{ key }},
-            struct_pack(
-                *columns(* exclude (_export_date, _source_file, _line_number, _loaded_at, _extra_fields))
-            ) as contents
-        from {{ source('platform', entity) }}
-    )
-    group by {{ key }}
-    having count(distinct hash(contents)) > 1
-){{ "," if not loop.last }}
+            '{{ entity }}' as entity,
+            {{ key }} as event_key,
+            count(distinct hash(contents)) as versions
+        from (
+            select
+                {{ key }},
+                struct_pack(
+                    *columns(* exclude (_export_date, _source_file, _line_number, _loaded_at, _extra_fields))
+                ) as contents
+            from {{ source('platform', entity) }}
+        )
+        group by {{ key }}
+        having count(distinct hash(contents)) > 1
+    ){{ "," if not loop.last }}
 {% endfor %}
 
 {% for entity in event_keys %}
-select * from {{ entity }}_versions
-{% if not loop.last %}union all{% endif %}
+    select * from {{ entity }}_versions
+    {% if not loop.last %}union all{% endif %}
 {% endfor %}
