@@ -1204,10 +1204,20 @@ class ForeignLandingFolder(Exception):
     """A non-empty landing folder the generator did not create: sample data never goes there."""
 
 
+def _generated_here(landing: Path) -> bool:
+    """The marker, or the summary manifest of a generator version that wrote no marker yet."""
+    if (landing / SAMPLE_MARKER).is_file():
+        return True
+    try:
+        return "generator_version" in json.loads((landing / "_manifest.json").read_text())
+    except (OSError, ValueError, TypeError):
+        return False
+
+
 def claim_landing(landing: Path) -> None:
     """Refuse a non-empty folder without the generator's marker; mark an empty one as sample data."""
     landing = Path(landing)
-    if landing.exists() and any(landing.iterdir()) and not (landing / SAMPLE_MARKER).is_file():
+    if landing.exists() and any(landing.iterdir()) and not _generated_here(landing):
         raise ForeignLandingFolder(
             f"{landing} is not empty and was not created by the sample generator (no {SAMPLE_MARKER}):"
             " refusing to write sample data over it. Point LANDING_PATH / --landing at an empty folder."

@@ -174,6 +174,19 @@ def _duckdb_lines_sql(parts: list[tuple[Path, str]]) -> str:
     )
 
 
+def _whole_archive(path: Path, lines: int, line_bytes: int) -> bool:
+    """DuckDB's gzip reader does not check a truncated archive: the size in the gzip trailer must match
+    what it read (lines, newlines, perhaps a last line without one, perhaps a byte-order mark)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(-4, 2)
+            recorded = int.from_bytes(handle.read(4), "little")
+    except OSError:  # shorter than a gzip trailer: the Python reader reports it
+        return False
+    newlines = (lines, lines - 1) if lines else (0,)
+    return any((line_bytes + n + bom) % 2**32 == recorded for n in newlines for bom in (0, 3))
+
+
 def _read_lines(path: Path, relative_name: str, expected_lines: int) -> pa.Table:
     """The lines of a part read in Python: the exact fallback for a part DuckDB's reader refuses
     (broken bytes, control characters, CR line ends, a damaged archive) or counts differently."""
@@ -383,14 +396,21 @@ def _check_lines(con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.Da
     differs from the manifest) is read in Python. Raises CorruptExportFile, IncompleteExportDay."""
     entity, checked = parts.entity, f"checked_{parts.entity}"
     files = [(path, path.relative_to(landing).as_posix(), parts.expected_lines[path.name]) for path in parts.files]
-    expected = {name: lines for _, name, lines in files}
     try:
         con.execute(
             f"create or replace temp table {checked} as "
             + _checked_sql(entity, day, _duckdb_lines_sql([(path, name) for path, name, _ in files]))
         )
-        counted = dict(con.execute(f"select source_file, count(*) from {checked} group by all").fetchall())
-        if all(counted.get(name, 0) == lines for name, lines in expected.items()):
+        counted = {
+            name: (lines, size)
+            for name, lines, size in con.execute(
+                f"select source_file, count(*), coalesce(sum(strlen(line)), 0) from {checked} group by all"
+            ).fetchall()
+        }
+        if all(
+            counted.get(name, (0, 0))[0] == lines and _whole_archive(path, *counted.get(name, (0, 0)))
+            for path, name, lines in files
+        ):
             return checked
     except duckdb.Error as error:
         log.info("%s %s: read in Python (%s)", entity, day, str(error).split("\n")[0])
