@@ -266,6 +266,15 @@ def step_dbt(warehouse: Path, target: Path, args: list[str]) -> dict:
     return dbt_command(warehouse, target, args)
 
 
+def asset_selection(assets) -> list[str]:
+    """The dbt selection of a dagster-dbt asset definition, as dagster-dbt passes it to dbt."""
+    tags = assets.op.tags
+    selection = ["--select", tags["dagster_dbt/select"]]
+    if tags.get("dagster_dbt/exclude"):
+        selection += ["--exclude", tags["dagster_dbt/exclude"]]
+    return selection
+
+
 def step_daily(landing: Path, warehouse: Path, serving: Path, target: Path, day: date) -> dict:
     """The daily run as Dagster runs it: load the day, the daily dbt build for it, publish."""
     from dagster import TimeWindow
@@ -275,12 +284,7 @@ def step_daily(landing: Path, warehouse: Path, serving: Path, target: Path, day:
     from orchestration.assets.partitions import export_days
 
     window: TimeWindow = export_days.time_window_for_partition_key(day.isoformat())
-    # the selection of the Dagster asset, as dagster-dbt passes it to dbt
-    tags = dbt_daily_models.op.tags
-    selection = ["--select", tags["dagster_dbt/select"]]
-    if tags.get("dagster_dbt/exclude"):
-        selection += ["--exclude", tags["dagster_dbt/exclude"]]
-    args = daily_build_args(window, DbtBuildConfig()) + selection
+    args = daily_build_args(window, DbtBuildConfig()) + asset_selection(dbt_daily_models)
     load = step_load(landing, warehouse, [day])
     dbt = dbt_command(warehouse, target, args)
     started = time.monotonic()
@@ -299,9 +303,9 @@ def step_daily(landing: Path, warehouse: Path, serving: Path, target: Path, day:
 
 
 def step_billing(warehouse: Path, target: Path, month: str) -> dict:
-    from orchestration.billing.definitions import billing_build_args
+    from orchestration.billing.definitions import billing_build_args, billing_dbt_assets
 
-    return dbt_command(warehouse, target, billing_build_args(month))
+    return dbt_command(warehouse, target, billing_build_args(month) + asset_selection(billing_dbt_assets))
 
 
 def step_publish(warehouse: Path, serving: Path) -> dict:
