@@ -45,8 +45,6 @@ COMPARED_SCHEMAS = (
     "account_usage",
     "customer_dynamics",
 )
-# billing's intermediate models are built by the monthly run only
-NOT_COMPARED_FOLDERS = ("models/intermediate/billing",)
 # bookkeeping columns that say when or from which export day a row was built, not what it says
 IGNORED_COLUMNS = ("export_date", "dbt_loaded_at", "built_at")
 
@@ -268,6 +266,15 @@ def step_dbt(warehouse: Path, target: Path, args: list[str]) -> dict:
     return dbt_command(warehouse, target, args)
 
 
+def asset_selection(assets) -> list[str]:
+    """The dbt selection of a dagster-dbt asset definition, as dagster-dbt passes it to dbt."""
+    tags = assets.op.tags
+    selection = ["--select", tags["dagster_dbt/select"]]
+    if tags.get("dagster_dbt/exclude"):
+        selection += ["--exclude", tags["dagster_dbt/exclude"]]
+    return selection
+
+
 def step_daily(landing: Path, warehouse: Path, serving: Path, target: Path, day: date) -> dict:
     """The daily run as Dagster runs it: load the day, the daily dbt build for it, publish."""
     from dagster import TimeWindow
@@ -277,12 +284,7 @@ def step_daily(landing: Path, warehouse: Path, serving: Path, target: Path, day:
     from orchestration.assets.partitions import export_days
 
     window: TimeWindow = export_days.time_window_for_partition_key(day.isoformat())
-    # the selection of the Dagster asset, as dagster-dbt passes it to dbt
-    tags = dbt_daily_models.op.tags
-    selection = ["--select", tags["dagster_dbt/select"]]
-    if tags.get("dagster_dbt/exclude"):
-        selection += ["--exclude", tags["dagster_dbt/exclude"]]
-    args = daily_build_args(window, DbtBuildConfig()) + selection
+    args = daily_build_args(window, DbtBuildConfig()) + asset_selection(dbt_daily_models)
     load = step_load(landing, warehouse, [day])
     dbt = dbt_command(warehouse, target, args)
     started = time.monotonic()
@@ -301,9 +303,9 @@ def step_daily(landing: Path, warehouse: Path, serving: Path, target: Path, day:
 
 
 def step_billing(warehouse: Path, target: Path, month: str) -> dict:
-    from orchestration.billing.definitions import billing_build_args
+    from orchestration.billing.definitions import billing_build_args, billing_dbt_assets
 
-    return dbt_command(warehouse, target, billing_build_args(month))
+    return dbt_command(warehouse, target, billing_build_args(month) + asset_selection(billing_dbt_assets))
 
 
 def step_publish(warehouse: Path, serving: Path) -> dict:
@@ -424,20 +426,26 @@ def step_charts(serving: Path, repeats: int) -> dict:
 # ------------------------------------------------------------------------------ correctness
 
 
-def differing_rows(full: Path, incremental: Path, schemas: tuple[str, ...] = COMPARED_SCHEMAS) -> dict[str, int]:
+def billing_tables(manifest: Path) -> set[tuple[str, str]]:
+    """Tables of the models tagged billing: built by the monthly run, not by daily runs."""
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return {(n["schema"], n["alias"]) for n in nodes if n["resource_type"] == "model" and "billing" in n["tags"]}
+
+
+def differing_rows(
+    full: Path, incremental: Path, skipped: set[tuple[str, str]], schemas: tuple[str, ...] = COMPARED_SCHEMAS
+) -> dict[str, int]:
     """Rows that differ (both directions, duplicates counted) per table; a missing table counts as -1."""
     import duckdb
 
     con = duckdb.connect(str(full), read_only=True)
+    con.execute("set enable_progress_bar = false")
     con.execute(f"attach '{incremental}' as inc (read_only)")
     listed = (
         "select table_schema, table_name from information_schema.tables where table_catalog = ? and table_schema in {}"
     )
     full_tables = set(con.execute(listed.format(schemas), [full.stem]).fetchall())
     incremental_tables = set(con.execute(listed.format(schemas), ["inc"]).fetchall())
-    skipped = {
-        ("intermediate", p.stem) for folder in NOT_COMPARED_FOLDERS for p in (PROJECT_DIR / folder).glob("*.sql")
-    }
     full_tables, incremental_tables = full_tables - skipped, incremental_tables - skipped
     result = {f"{s}.{t}": -1 for s, t in full_tables ^ incremental_tables}
     for schema, table in sorted(full_tables & incremental_tables):
@@ -459,9 +467,9 @@ def differing_rows(full: Path, incremental: Path, schemas: tuple[str, ...] = COM
     return result
 
 
-def step_compare(full: Path, incremental: Path) -> dict:
+def step_compare(full: Path, incremental: Path, manifest: Path) -> dict:
     started = time.monotonic()
-    tables = differing_rows(full, incremental)
+    tables = differing_rows(full, incremental, billing_tables(manifest))
     return {
         "seconds": time.monotonic() - started,
         "tables": len(tables),
@@ -584,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{charts['charts']} charts x {args.chart_repeats}: median p50 {charts['median_p50_ms']} ms,"
         f" worst p95 {charts['worst_p95_ms']} ms ({charts['worst_chart']})",
     )
-    compare = run_step(step_compare, full=full, incremental=inc)
+    compare = run_step(step_compare, full=full, incremental=inc, manifest=workdir / "full" / "target" / "manifest.json")
     record(
         "compare incremental vs full",
         compare,
