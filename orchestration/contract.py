@@ -1,6 +1,6 @@
 """The platform's export contract (version 1) as data: one place the loader validates against.
 
-Mirrors ../shared/EXPORT_CONTRACT.md and docs/landing-layout.md. Enum values are documented here but
+Mirrors the platform export contract and docs/landing-layout.md. Enum values are documented here but
 not enforced by the loader: an unknown value is loaded and surfaced by dbt's accepted_values tests in
 staging.
 """
