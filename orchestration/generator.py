@@ -62,7 +62,7 @@ EPOCH = date(1970, 1, 1)
 # events_per_day: small ~1.6k events/day, medium ~110k/day (~10M in 3 months), large ~275k/day (~100M in
 # 12 months), all event entities (notification_events included) together.
 PROFILES: dict[str, dict] = {
-    "small": {"companies": 10, "events_per_day": 2_500, "visitor_pool": 300},
+    "small": {"companies": 12, "events_per_day": 2_500, "visitor_pool": 300},
     "medium": {"companies": 60, "events_per_day": 160_000, "visitor_pool": 20_000},
     "large": {"companies": 250, "events_per_day": 400_000, "visitor_pool": 60_000},
 }
@@ -379,6 +379,8 @@ def build_world(profile: str, start: date, months: int, seed: int) -> World:
         if i == 0:
             ctype = "reseller"
             resellers.append(cid)
+        elif i == 1:
+            parent = resellers[-1]  # the second reseller always has a client (reseller isolation is testable)
         else:
             u = rng.random()
             if u < 0.25:
