@@ -73,7 +73,15 @@ def run_step(function: Callable[..., dict], **kwargs) -> dict:
 def dbt_command(warehouse: Path, target: Path, args: list[str]) -> dict:
     from orchestration.dbt_project import DBT_EXECUTABLE
 
-    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "DBT_TARGET_PATH": str(target)}
+    # each warehouse of the run bills into its own invoice ledger: a ledger restores its final invoices
+    # into any new build file, so the full and the incremental warehouse must not share one
+    ledger = warehouse.with_name(f"{warehouse.stem}.ledger.duckdb")
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "DBT_TARGET_PATH": str(target),
+        "BILLING_LEDGER_PATH": str(ledger),
+    }
     command = [DBT_EXECUTABLE, "--quiet", *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     started = time.monotonic()
     completed = subprocess.run(command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True)

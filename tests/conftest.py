@@ -24,6 +24,7 @@ for variable in (
     "SERVING_WAREHOUSE_PATH",
     "DOCUMENTS_PATH",
     "DAGSTER_HOME",
+    "BILLING_LEDGER_PATH",
 ):
     os.environ.pop(variable, None)
 os.environ["DAGSTER_HOME"] = str(SESSION_DATA_DIR / "dagster_home")
@@ -41,7 +42,9 @@ SAMPLE_SEED = 7
 
 def run_dbt(warehouse: Path, *args: str, target_path: Path | None = None) -> subprocess.CompletedProcess:
     """Run the project's dbt against a given warehouse file; fails the test with dbt's output."""
-    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse)}
+    # a warehouse of its own bills into a ledger of its own (a ledger restores its invoices into any new build)
+    ledger = warehouse.with_name(f"{warehouse.stem}.ledger.duckdb")
+    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "BILLING_LEDGER_PATH": str(ledger)}
     if target_path:
         env["DBT_TARGET_PATH"] = str(target_path)
     command = [

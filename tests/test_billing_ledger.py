@@ -13,11 +13,13 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 
 import duckdb
 import pytest
 
 from orchestration import settings
+from orchestration.landing import write_day_manifest
 from tests.test_billing_e2e import BILLING_SELECT, bill, load, query
 
 pytestmark = pytest.mark.timeout(1500)
@@ -86,11 +88,13 @@ def latest_rows(landing, entity, key, value):
 
 
 def upsert(landing, entity, day, row):
-    """An extra export file of a reference entity on an export day (the contract's upsert)."""
+    """An extra export file of a reference entity on an export day (the contract's upsert); the day's
+    manifest is written again, as the exporter does after adding a part."""
     path = landing / entity / f"date={day}" / f"{entity}-9001.jsonl.gz"
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(path, "at") as fh:
         fh.write(json.dumps(row) + "\n")
+    write_day_manifest(landing, date.fromisoformat(day))
 
 
 def ledger_matches_build(env):

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from orchestration import ingestion
+from orchestration.landing import write_day_manifest
 from tests.conftest import SESSION_DATA_DIR, run_dbt
 
 # billing keeps issued invoices immutable on purpose, so it is compared by its own tests
@@ -130,6 +131,8 @@ def late_and_retimed_landing(sample_landing: Path, landing: Path) -> date:
     change_path, change_rows = company_rows(landing, RETIMED_ON)
     moved = original | {"timezone": NEW_ZONE, "updated_at": f"{RETIMED_ON.isoformat()}T08:00:00.000Z"}
     write_rows(change_path, change_rows + [moved])
+    for day in {first_day, first_day + timedelta(days=1), RETIMED_ON}:
+        write_day_manifest(landing, day)  # the re-delivered days are complete again, as an exporter declares
     return first_day + timedelta(days=1)
 
 

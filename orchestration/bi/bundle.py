@@ -196,6 +196,10 @@ def normalise_export(content: bytes) -> dict[str, str]:
             ]:
                 config.pop("chartsInScope", None)
                 (config.get("crossFilters") or {}).pop("chartsInScope", None)
+            # colours the frontend writes back when a dashboard is opened (derived from the scheme and
+            # the data it showed): not an edit, so not part of the dashboard's definition
+            metadata["color_scheme_domain"] = []
+            metadata["shared_label_colors"] = []
             data["metadata"] = metadata
             key = data.get("slug") or slugify(data["dashboard_title"])
             out[f"dashboards/{key}.yaml"] = dump_yaml(data)

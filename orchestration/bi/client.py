@@ -54,6 +54,9 @@ class SupersetClient:
     def post(self, path: str, **kw: Any) -> requests.Response:
         return self._request("POST", path, **kw)
 
+    def delete(self, path: str, **kw: Any) -> requests.Response:
+        return self._request("DELETE", path, **kw)
+
     def get_json(self, path: str, **kw: Any) -> Any:
         return self._check(self.get(path, **kw), f"GET {path}").json()
 
