@@ -57,6 +57,16 @@ conversations as (
         select cast(local_resolved_at as date) as local_date from conversations
         where {{ marts_export_window('last_export_date') }}
         union
+        -- companies whose time zone took effect in the window: every day they have, new and stored
+        select cast(local_sent_at as date) as local_date from messages
+        where company_id in ({{ marts_retimed_companies() }})
+        union
+        select cast(local_resolved_at as date) as local_date from conversations
+        where company_id in ({{ marts_retimed_companies() }})
+        union
+        select cast(period_start as date) as local_date from {{ this }}
+        where period_grain = 'day' and company_id in ({{ marts_retimed_companies() }})
+        union
         -- days whose stored figures no longer match the facts (rows moved to another day or vanished)
         select coalesce(upstream_message_days.local_date, stored_days.local_date) as local_date
         from upstream_message_days

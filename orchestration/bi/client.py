@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import requests
@@ -23,11 +24,18 @@ class SupersetClient:
         timeout = self.timeout
         self.session = requests.Session()
         self.session.headers.update({"Accept": "application/json", "Referer": self.url + "/"})
-        resp = self.session.post(
-            f"{self.url}/api/v1/security/login",
-            json={"username": username, "password": password, "provider": "db", "refresh": False},
-            timeout=timeout,
-        )
+        deadline = time.monotonic() + 120
+        while True:
+            resp = self.session.post(
+                f"{self.url}/api/v1/security/login",
+                json={"username": username, "password": password, "provider": "db", "refresh": False},
+                timeout=timeout,
+            )
+            # the login is rate limited per client address: wait for the window like any polite client
+            if resp.status_code != 429 or time.monotonic() > deadline:
+                break
+            retry_after = resp.headers.get("Retry-After", "")
+            time.sleep(min(float(retry_after), 60) if retry_after.isdigit() else 10)
         if resp.status_code != 200:
             raise SupersetError(f"login as {username!r} failed: HTTP {resp.status_code} {resp.text[:300]}")
         self.session.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_company_time_zones') }}
 {{
     config(
         materialized='incremental',
