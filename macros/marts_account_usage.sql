@@ -171,3 +171,37 @@ select * from final
             )
     {%- endif -%}
 {%- endmacro %}
+
+{#- Post-hook: delete + insert replaces only the periods a run writes again, so a period left empty when a
+    company's time zone took effect (its rows moved to other hours or days) would stay: drop the stored
+    periods of those companies that no message or resolved conversation falls in any more. -#}
+{% macro marts_account_usage_drop_vanished_periods(by_platform) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as stored
+        where
+            stored.company_id in ({{ marts_retimed_companies() }})
+            and not exists (
+                {%- for grain in marts_account_usage_grains() %}
+                    select 1 from {{ ref('fct_chat_messages') }} as messages
+                    where
+                        stored.period_grain = '{{ grain }}'
+                        and not messages.is_test_channel
+                        and messages.company_id = stored.company_id
+                        and date_trunc('{{ grain }}', messages.local_sent_at) = stored.period_start
+                        {%- if by_platform %} and messages.platform = stored.platform{% endif %}
+                    union all
+                    select 1 from {{ ref('fct_conversations') }} as conversations
+                    where
+                        stored.period_grain = '{{ grain }}'
+                        and not conversations.is_test_channel
+                        and conversations.is_resolved
+                        and conversations.company_id = stored.company_id
+                        and date_trunc('{{ grain }}', conversations.local_resolved_at) = stored.period_start
+                        {%- if by_platform %} and conversations.platform = stored.platform{% endif %}
+                    {% if not loop.last %}union all{% endif %}
+                {%- endfor %}
+            )
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

@@ -5,6 +5,7 @@
         incremental_strategy='delete+insert',
         unique_key=['period_grain', 'period_start'],
         on_schema_change='append_new_columns',
+        post_hook="{{ marts_account_usage_drop_vanished_periods(by_platform=true) }}",
     )
 }}
 {{ marts_account_usage_sql(by_platform=true, incremental=is_incremental()) }}
