@@ -194,3 +194,27 @@
 {% macro billing_reference_frozen_at(month_column) -%}
     (cast({{ month_column }} as timestamp) + interval 1 month + to_days({{ var('invoice_grace_days') | int }}) - interval 14 hour)
 {%- endmacro %}
+
+{#- CTEs as_of, months and closing_months of a frozen-reference model (int_billing_reference_monthly,
+    int_billing_tariffs_monthly): the billing months whose reference is frozen by this run, i.e. closed
+    by the billing "as of" time and not yet in the (append-only) model. -#}
+{% macro billing_closing_months() -%}
+    as_of as (
+        select {{ billing_as_of() }} as as_of
+    ),
+
+    months as (
+        select distinct billing_month from {{ ref('int_billable_usage') }}
+    ),
+
+    closing_months as (
+        select months.billing_month
+        from months
+        cross join as_of
+        where
+            as_of.as_of >= {{ billing_reference_frozen_at('months.billing_month') }}
+            {%- if is_incremental() %}
+                and months.billing_month not in (select frozen.billing_month from {{ this }} as frozen)
+            {%- endif %}
+    )
+{%- endmacro %}

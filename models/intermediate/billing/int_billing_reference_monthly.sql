@@ -10,32 +10,9 @@
     closed month (late usage is priced as the month was invoiced); open months use the current row.
     Append-only: months already frozen are not read again. -#}
 
-{%- set not_frozen_yet -%}
-    {%- if is_incremental() -%}
-        months.billing_month not in (select frozen.billing_month from {{ this }} as frozen)
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endset %}
-
 with
 
-as_of as (
-    select {{ billing_as_of() }} as as_of
-),
-
-months as (
-    select distinct billing_month from {{ ref('int_billable_usage') }}
-),
-
-closing_months as (
-    select months.billing_month
-    from months
-    cross join as_of
-    where
-        as_of.as_of >= {{ billing_reference_frozen_at('months.billing_month') }}
-        and {{ not_frozen_yet }}
-),
+{{ billing_closing_months() }},
 
 companies as (
     select

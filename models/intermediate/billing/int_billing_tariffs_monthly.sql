@@ -9,32 +9,9 @@
     (an upsert of the same tariff_id) never re-prices a closed month; open months use the current
     rows. Append-only: months already frozen are not read again. -#}
 
-{%- set not_frozen_yet -%}
-    {%- if is_incremental() -%}
-        months.billing_month not in (select frozen.billing_month from {{ this }} as frozen)
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endset %}
-
 with
 
-as_of as (
-    select {{ billing_as_of() }} as as_of
-),
-
-months as (
-    select distinct billing_month from {{ ref('int_billable_usage') }}
-),
-
-closing_months as (
-    select months.billing_month
-    from months
-    cross join as_of
-    where
-        as_of.as_of >= {{ billing_reference_frozen_at('months.billing_month') }}
-        and {{ not_frozen_yet }}
-),
+{{ billing_closing_months() }},
 
 tariffs as (
     select
