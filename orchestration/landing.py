@@ -1,5 +1,7 @@
 """The landing folder's layout (docs/landing-layout.md): part files, day manifests and what is wrong.
 
+The names of files and folders are the export contract's (orchestration/contract.py).
+
 A day is complete when its manifest `<landing>/_days/<YYYY-MM-DD>.json` exists: the exporter writes
 it last, listing every part file of every entity with its line count. The loader loads only complete
 days and checks the counts, so a day still arriving is never loaded half.
@@ -12,18 +14,21 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from orchestration import settings
-from orchestration.contract import ENTITY_FIELDS
-
-MANIFEST_FOLDER = "_days"
-PART_NAME = re.compile(r"(?P<entity>[a-z_]+)-(?P<part>[0-9]{4})\.jsonl\.gz")
-DAY_FOLDER = re.compile(r"date=(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})")
+from orchestration.contract import (
+    CONTRACT_VERSION,
+    DAY_FOLDER,
+    ENTITY_FIELDS,
+    MANIFEST_FOLDER,
+    PART_GLOB,
+    PART_NAME,
+    day_folder_name,
+)
 
 
 class ExportDayError(Exception):
@@ -67,13 +72,13 @@ def write_day_manifest(landing: Path, day: date, lines: dict[str, dict[str, int]
     if lines is None:
         lines = {}
         for entity in ENTITY_FIELDS:
-            folder = landing / entity / f"date={day.isoformat()}"
-            parts = sorted(p for p in folder.glob(f"{entity}-*.jsonl.gz") if PART_NAME.fullmatch(p.name))
+            folder = landing / entity / day_folder_name(day)
+            parts = sorted(p for p in folder.glob(f"{entity}-{PART_GLOB}") if PART_NAME.fullmatch(p.name))
             if parts:
                 lines[entity] = {p.name: count_lines(gzip.decompress(p.read_bytes())) for p in parts}
     document = {
         "export_date": day.isoformat(),
-        "contract_version": 1,
+        "contract_version": CONTRACT_VERSION,
         "entities": {
             entity: {"lines": sum(files.values()), "files": dict(sorted(files.items()))}
             for entity, files in sorted(lines.items())
@@ -145,7 +150,7 @@ def day_parts(landing: Path, day: date) -> tuple[dict[str, DayParts], list[str]]
     """The files to load for a day, per entity, checked against its manifest; and the day's notices
     (files in a day folder that the manifest does not list: not loaded). Raises ExportDayError."""
     landing = Path(landing)
-    folders = {entity: landing / entity / f"date={day.isoformat()}" for entity in ENTITY_FIELDS}
+    folders = {entity: landing / entity / day_folder_name(day) for entity in ENTITY_FIELDS}
     manifest_file = manifest_path(landing, day)
     if not manifest_file.exists() and not any(folder.is_dir() for folder in folders.values()):
         raise MissingExportDay(f"no export for {day.isoformat()} in {landing}: no manifest and no day folder")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -14,7 +15,7 @@ def _path(env_var: str, default: Path) -> Path:
 
 
 DATA_DIR = _path("CPAAS_DATA_DIR", PROJECT_DIR / "data")
-# Landing folder of the platform's daily export (EXPORT_CONTRACT.md layout).
+# Landing folder of the platform's daily export (layout: docs/export-format.md).
 LANDING_PATH = _path("LANDING_PATH", DATA_DIR / "landing")
 # The build warehouse: ingestion and dbt write here. dbt's profiles.yml reads the same variable.
 WAREHOUSE_PATH = _path("WAREHOUSE_PATH", DATA_DIR / "warehouse.duckdb")
@@ -32,22 +33,6 @@ SUPERSET_HOME = _path("SUPERSET_HOME", DATA_DIR / "superset_home")
 DUCKDB_MEMORY_LIMIT = os.environ.get("DUCKDB_MEMORY_LIMIT", "6GB")
 DUCKDB_THREADS = int(os.environ.get("DUCKDB_THREADS", "2"))
 
-ENTITIES_REFERENCE = (
-    "companies",
-    "operators",
-    "chat_configs",
-    "bots",
-    "packages",
-    "tariffs",
-    "exchange_rates",
-)
-ENTITIES_EVENTS = (
-    "notifications",
-    "notification_events",
-    "chat_messages",
-    "widget_events",
-    "calls",
-    "bot_api_messages",
-    "balance_transactions",
-)
-ENTITIES = ENTITIES_REFERENCE + ENTITIES_EVENTS
+# The first export day the platform delivered: Dagster's daily partitions and billing months start here,
+# and so does the generator's sample export.
+EXPORT_START = date.fromisoformat(os.environ.get("EXPORT_START_DATE", "2026-07-01"))
