@@ -105,7 +105,7 @@ def step_generate(landing: Path, profile: str, months: int, seed: int) -> dict:
     from orchestration.generator import generate
 
     started = time.monotonic()
-    manifest = generate(landing, profile=profile, months=months, start=date(2026, 7, 1), seed=seed)
+    manifest = generate(landing, profile=profile, months=months, seed=seed)
     lines = sum(entity["lines"] for entity in manifest["totals"].values())
     return {"seconds": time.monotonic() - started, "lines": lines}
 

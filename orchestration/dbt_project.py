@@ -1,4 +1,8 @@
-"""The dbt project as Dagster sees it: one DbtProject and one CLI resource shared by every dbt asset."""
+"""The dbt project as Dagster sees it: one DbtProject and one CLI resource shared by every dbt asset.
+
+Importing this module does no work: the project is parsed only when Dagster's dbt assets are defined
+(`prepared_dbt_project()`) and the manifest is older than a dbt file, or always under `dagster dev`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
@@ -15,50 +20,54 @@ from orchestration import settings
 os.environ.setdefault("WAREHOUSE_PATH", str(settings.WAREHOUSE_PATH))
 os.environ.setdefault("BILLING_LEDGER_PATH", str(settings.BILLING_LEDGER_PATH))
 
-dbt_project = DbtProject(
-    project_dir=settings.PROJECT_DIR,
-    profiles_dir=settings.PROJECT_DIR,
-    target=os.environ.get("DBT_TARGET", "duckdb"),
-)
+DBT_TARGET = os.environ.get("DBT_TARGET", "duckdb")
 # the dbt of this environment, also when the venv is not on PATH (dagster dev, CI)
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# what a manifest is built from: a newer file among these makes it stale
+DBT_SOURCES = ("dbt_project.yml", "seeds", "models", "macros", "tests/dbt")
+
+dbt_resource = DbtCliResource(
+    project_dir=str(settings.PROJECT_DIR),
+    profiles_dir=str(settings.PROJECT_DIR),
+    target=DBT_TARGET,
+    dbt_executable=DBT_EXECUTABLE,
+)
 
 
-def manifest_is_stale() -> bool:
-    """True when the manifest is missing or older than a dbt file (models, macros, tests, config)."""
-    manifest = Path(dbt_project.manifest_path)
+def manifest_is_stale(manifest: Path) -> bool:
+    """True when the manifest is missing or older than a dbt file (models, macros, seeds, tests, config)."""
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    project = Path(settings.PROJECT_DIR)
-    sources = [project / "dbt_project.yml", *(project / "seeds").glob("**/*")]
-    for folder in ("models", "macros", "tests/dbt"):
-        sources += (project / folder).glob("**/*")
-    return any(path.stat().st_mtime > built for path in sources if path.is_file())
+    for name in DBT_SOURCES:
+        source = settings.PROJECT_DIR / name
+        paths = [source] if source.is_file() else source.glob("**/*")
+        if any(path.is_file() and path.stat().st_mtime > built for path in paths):
+            return True
+    return False
 
 
-# Parse when the project changed since the last manifest (always under `dagster dev`).
-if dbt_project.preparer.using_dagster_dev() or manifest_is_stale():
-    subprocess.run(
-        [
-            DBT_EXECUTABLE,
-            "--quiet",
-            "parse",
-            "--project-dir",
-            str(settings.PROJECT_DIR),
-            "--profiles-dir",
-            str(settings.PROJECT_DIR),
-            "--target-path",
-            str(dbt_project.target_path),
-        ],
-        check=True,
-    )
-
-dbt_resource = DbtCliResource(
-    project_dir=dbt_project,
-    profiles_dir=str(settings.PROJECT_DIR),
-    dbt_executable=DBT_EXECUTABLE,
-)
+@cache
+def prepared_dbt_project() -> DbtProject:
+    """The dbt project with a current manifest, for defining Dagster's dbt assets: parsed first when the
+    project changed since the last manifest (always under `dagster dev`); once per process."""
+    project = DbtProject(project_dir=settings.PROJECT_DIR, profiles_dir=settings.PROJECT_DIR, target=DBT_TARGET)
+    if project.preparer.using_dagster_dev() or manifest_is_stale(Path(project.manifest_path)):
+        subprocess.run(
+            [
+                DBT_EXECUTABLE,
+                "--quiet",
+                "parse",
+                "--project-dir",
+                str(settings.PROJECT_DIR),
+                "--profiles-dir",
+                str(settings.PROJECT_DIR),
+                "--target-path",
+                str(project.target_path),
+            ],
+            check=True,
+        )
+    return project
 
 
 def window_vars(**dbt_vars: object) -> list[str]:

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.pipeline", description=__doc__.split("\n")[0])
     parser.add_argument("--profile", default="small", choices=["small", "medium", "large"])
     parser.add_argument("--months", type=int, default=3)
-    parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 7, 1))
+    parser.add_argument("--start", type=date.fromisoformat, default=settings.EXPORT_START)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--skip-generate", action="store_true", help="load what is already in the landing folder")
     args = parser.parse_args(argv)

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -35,7 +34,6 @@ os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get(
 os.environ["DBT_LOG_PATH"] = str(SESSION_DATA_DIR / "dbt_logs")
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SAMPLE_START = date(2026, 7, 1)
 SAMPLE_MONTHS = 2
 SAMPLE_SEED = 7
 
@@ -67,7 +65,7 @@ def sample_landing() -> Path:
     from orchestration.generator import generate
 
     landing = SESSION_DATA_DIR / "landing"
-    generate(landing, profile="small", months=SAMPLE_MONTHS, start=SAMPLE_START, seed=SAMPLE_SEED)
+    generate(landing, profile="small", months=SAMPLE_MONTHS, seed=SAMPLE_SEED)  # from settings.EXPORT_START
     return landing
 
 

@@ -1,4 +1,4 @@
-"""Tests of the platform-export generator (orchestration/generator.py) against EXPORT_CONTRACT.md."""
+"""Tests of the sample-export generator (orchestration/generator/) against the contract (orchestration/contract.py)."""
 
 from __future__ import annotations
 
@@ -9,183 +9,68 @@ import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.contract import ENTITY_KEYS, ENUMS
-from orchestration.generator import UNKNOWN_ENUMS, generate, main
-from orchestration.settings import ENTITIES, ENTITIES_EVENTS
+from orchestration.contract import (
+    CURRENCIES,
+    ENTITIES,
+    ENTITIES_EVENTS,
+    ENTITY_FIELDS,
+    ENTITY_KEYS,
+    ENUMS,
+    KINDS,
+    REQUIRED_FIELDS,
+    SERVICES,
+    TIME_FIELD,
+    day_folder_name,
+    part_name,
+)
+from orchestration.generator import catalog, generate, main
+from orchestration.generator.dirt import DIRT_KINDS, DROPPABLE_FIELDS, UNKNOWN_ENUMS
+from orchestration.generator.profiles import TYPE_MIX
+from orchestration.generator.values import add_months
+from orchestration.settings import EXPORT_START
 
-START = date(2026, 7, 1)
-TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DEC = re.compile(r"^-?\d+\.\d+$")
+START = EXPORT_START
+PATTERNS = {name: re.compile(kind.pattern) for name, kind in KINDS.items() if kind.pattern}
+# the JSON type of each kind of the contract
+JSON_TYPES = {"int": int, "bool": bool, "str_list": list, "object": dict} | dict.fromkeys(
+    ["str", "timestamp", "date", "decimal"], str
+)
 
-INT, STR, BOOL, TSF, DECF, DATEF = "int", "str", "bool", "ts", "dec", "date"
-SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {  # field -> (type, nullable)
-    "companies": {
-        "company_id": (INT, False),
-        "name": (STR, False),
-        "parent_company_id": (INT, True),
-        "client_type": (STR, False),
-        "currency": (STR, False),
-        "timezone": (STR, False),
-        "country": (STR, False),
-        "is_test": (BOOL, False),
-        "tags": ("list", False),
-        "created_at": (TSF, False),
-        "updated_at": (TSF, False),
-    },
-    "operators": {
-        "operator_id": (INT, False),
-        "company_id": (INT, False),
-        "name": (STR, False),
-        "group_id": (INT, True),
-        "group_name": (STR, True),
-        "is_active": (BOOL, False),
-        "updated_at": (TSF, False),
-    },
-    "chat_configs": {
-        "chat_config_id": (INT, False),
-        "company_id": (INT, False),
-        "name": (STR, False),
-        "messenger": (STR, False),
-        "platform": (STR, False),
-        "is_test": (BOOL, False),
-        "created_at": (TSF, False),
-        "updated_at": (TSF, False),
-    },
-    "bots": {
-        "bot_id": (INT, False),
-        "company_id": (INT, False),
-        "name": (STR, False),
-        "updated_at": (TSF, False),
-    },
-    "packages": {
-        "package_id": (INT, False),
-        "name": (STR, False),
-        "currency": (STR, False),
-        "price": (DECF, False),
-        "included_units": ("dict", False),
-        "updated_at": (TSF, False),
-    },
-    "tariffs": {
-        "tariff_id": (INT, False),
-        "owner_id": (INT, False),
-        "company_id": (INT, True),
-        "service": (STR, False),
-        "price": (DECF, False),
-        "currency": (STR, False),
-        "rounding_seconds": (INT, True),
-        "valid_from": (TSF, False),
-        "valid_to": (TSF, True),
-        "updated_at": (TSF, False),
-    },
-    "exchange_rates": {"date": (DATEF, False), "currency": (STR, False), "units_per_usd": (DECF, False)},
-    "notifications": {
-        "message_id": (STR, False),
-        "company_id": (INT, False),
-        "channel": (STR, False),
-        "template_id": (INT, False),
-        "recipient_hash": (STR, False),
-        "fallback_of": (STR, True),
-        "is_optional": (BOOL, False),
-        "scheduled_for": (TSF, True),
-        "sms_segments": (INT, False),
-        "created_at": (TSF, False),
-    },
-    "notification_events": {
-        "event_id": (STR, False),
-        "message_id": (STR, False),
-        "status": (STR, False),
-        "error_code": (STR, True),
-        "occurred_at": (TSF, False),
-    },
-    "chat_messages": {
-        "message_id": (STR, False),
-        "chat_id": (STR, False),
-        "company_id": (INT, False),
-        "chat_config_id": (INT, False),
-        "messenger": (STR, False),
-        "sender_type": (STR, False),
-        "operator_id": (INT, True),
-        "bot_id": (INT, True),
-        "is_first_bot_message": (BOOL, False),
-        "is_proactive": (BOOL, False),
-        "text_length": (INT, False),
-        "sent_at": (TSF, False),
-    },
-    "widget_events": {
-        "event_id": (STR, False),
-        "company_id": (INT, False),
-        "experience_id": (INT, False),
-        "visitor_id": (STR, False),
-        "event_type": (STR, False),
-        "module_id": (INT, True),
-        "nps_score": (INT, True),
-        "data_field": (STR, True),
-        "device": (STR, False),
-        "occurred_at": (TSF, False),
-    },
-    "calls": {
-        "call_id": (STR, False),
-        "company_id": (INT, False),
-        "direction": (STR, False),
-        "bot_id": (INT, True),
-        "from_hash": (STR, False),
-        "to_hash": (STR, False),
-        "started_at": (TSF, False),
-        "answered_at": (TSF, True),
-        "ended_at": (TSF, False),
-        "disposition": (STR, False),
-    },
-    "bot_api_messages": {
-        "message_id": (STR, False),
-        "company_id": (INT, False),
-        "bot_id": (INT, False),
-        "is_billable": (BOOL, False),
-        "sent_at": (TSF, False),
-    },
-    "balance_transactions": {
-        "txn_id": (STR, False),
-        "company_id": (INT, False),
-        "kind": (STR, False),
-        "amount": (DECF, False),
-        "currency": (STR, False),
-        "package_id": (INT, True),
-        "occurred_at": (TSF, False),
-    },
-}
+
+def kind_ok(kind: str, value: object) -> bool:
+    """A value of a contract kind: its JSON type, and its format where the kind has one."""
+    if isinstance(value, bool) != (kind == "bool") or not isinstance(value, JSON_TYPES[kind]):
+        return False
+    if kind == "str_list":
+        return all(isinstance(item, str) for item in value)
+    return kind not in PATTERNS or bool(PATTERNS[kind].fullmatch(value))
 
 
 def conforms(entity: str, obj: dict) -> bool:
-    """True when obj satisfies the contract (required fields, types, formats, enums)."""
-    for name, (typ, nullable) in SCHEMA[entity].items():
-        if name not in obj:
+    """True when obj satisfies the contract (every field written, required ones not null, kinds, enums)."""
+    for f in ENTITY_FIELDS[entity]:
+        if f.name not in obj:
             return False
-        v = obj[name]
+        v = obj[f.name]
         if v is None:
-            if not nullable:
+            if f.required:
                 return False
             continue
-        ok = {
-            INT: isinstance(v, int) and not isinstance(v, bool),
-            STR: isinstance(v, str),
-            BOOL: isinstance(v, bool),
-            TSF: isinstance(v, str) and bool(TS.match(v)),
-            DECF: isinstance(v, str) and bool(DEC.match(v)),
-            DATEF: isinstance(v, str) and bool(DATE.match(v)),
-            "list": isinstance(v, list) and all(isinstance(x, str) for x in v),
-            "dict": isinstance(v, dict) and all(isinstance(x, int) for x in v.values()),
-        }[typ]
-        if not ok:
+        if not kind_ok(f.kind, v):
             return False
-        if (entity, name) in ENUMS and v not in ENUMS[(entity, name)]:
+        if (entity, f.name) in ENUMS and v not in ENUMS[(entity, f.name)]:
             return False
     return True
+
+
+def field_names(entity: str) -> set[str]:
+    return {f.name for f in ENTITY_FIELDS[entity]}
 
 
 def read_export(landing: Path) -> dict[str, dict[str, list[str]]]:
@@ -194,7 +79,7 @@ def read_export(landing: Path) -> dict[str, dict[str, list[str]]]:
     for entity in ENTITIES:
         out[entity] = {}
         for folder in sorted((landing / entity).iterdir()):
-            files = sorted(folder.glob("*.jsonl.gz"))
+            files = sorted(folder.glob(f"{entity}-*.jsonl.gz"))
             lines = []
             for f in files:
                 text = gzip.decompress(f.read_bytes()).decode("utf-8")
@@ -253,12 +138,14 @@ def test_deterministic_bytes_and_rerun_overwrites(tmp_path):
 def test_layout_every_entity_every_day(dirty):
     landing, manifest, export = dirty
     days = sorted(manifest["entities"]["companies"])
-    assert days[0] == "2026-07-01" and days[-1] == "2026-08-31" and len(days) == 62
+    end = add_months(START, 2)
+    assert days[0] == START.isoformat() and days[-1] == (end - timedelta(days=1)).isoformat()
+    assert len(days) == (end - START).days
     for entity in ENTITIES:
         folders = sorted(p.name for p in (landing / entity).iterdir())
-        assert folders == [f"date={d}" for d in days], entity
+        assert folders == [day_folder_name(date.fromisoformat(d)) for d in days], entity
         for d in days:
-            assert (landing / entity / f"date={d}" / f"{entity}-0001.jsonl.gz").is_file()
+            assert (landing / entity / day_folder_name(date.fromisoformat(d)) / part_name(entity, 1)).is_file()
     for entity in ENTITIES_EVENTS:
         assert sum(len(v) for v in export[entity].values()) > 100, entity
     assert (landing / "_manifest.json").is_file()
@@ -277,7 +164,7 @@ def test_clean_export_conforms_and_has_no_dirt(clean):
             for line in lines:
                 obj = json.loads(line)
                 assert conforms(entity, obj), (entity, line)
-                assert set(obj) == set(SCHEMA[entity]), (entity, line)  # no added fields either
+                assert set(obj) == field_names(entity), (entity, line)  # no added fields either
                 key = tuple(obj[k] for k in ENTITY_KEYS[entity])
                 if entity not in ENTITIES_EVENTS and entity != "exchange_rates":
                     key = key + (obj["updated_at"],)
@@ -285,32 +172,14 @@ def test_clean_export_conforms_and_has_no_dirt(clean):
                 seen.add(key)
                 # not late: an event sits in the folder of its UTC date
                 if entity in ENTITIES_EVENTS:
-                    t = {
-                        "notifications": "created_at",
-                        "notification_events": "occurred_at",
-                        "chat_messages": "sent_at",
-                        "widget_events": "occurred_at",
-                        "calls": "started_at",
-                        "bot_api_messages": "sent_at",
-                        "balance_transactions": "occurred_at",
-                    }[entity]
-                    assert obj[t][:10] == d, (entity, line)
+                    assert obj[TIME_FIELD[entity]][:10] == d, (entity, line)
     for entity, tot in manifest["totals"].items():
-        for kind in ("duplicate", "invalid_json", "missing_required", "unknown_enum", "late"):
+        for kind in DIRT_KINDS:
             assert tot[kind] == 0, (entity, kind)
 
 
 def test_dirt_counts_match_manifest(dirty):
     _, manifest, export = dirty
-    time_field = {
-        "notifications": "created_at",
-        "notification_events": "occurred_at",
-        "chat_messages": "sent_at",
-        "widget_events": "occurred_at",
-        "calls": "started_at",
-        "bot_api_messages": "sent_at",
-        "balance_transactions": "occurred_at",
-    }
     grand = Counter()
     for entity in ENTITIES:
         for d, lines in export[entity].items():
@@ -324,7 +193,7 @@ def test_dirt_counts_match_manifest(dirty):
                 except json.JSONDecodeError:
                     counts["invalid_json"] += 1
                     continue
-                if any(k not in obj for k in SCHEMA[entity]):
+                if not field_names(entity) <= set(obj):
                     counts["missing_required"] += 1
                     continue
                 if entity in UNKNOWN_ENUMS:
@@ -336,13 +205,13 @@ def test_dirt_counts_match_manifest(dirty):
                     or obj.get(UNKNOWN_ENUMS.get(entity, ("", ""))[0]) == (UNKNOWN_ENUMS.get(entity, ("", None))[1])
                 ), (entity, line)
                 valid.append(line)
-                if entity in ENTITIES_EVENTS and obj[time_field[entity]][:10] < d:
+                if entity in ENTITIES_EVENTS and obj[TIME_FIELD[entity]][:10] < d:
                     counts["late"] += 1
             counts["duplicate"] = len(valid) - len(set(valid))
-            for kind in ("duplicate", "invalid_json", "missing_required", "unknown_enum", "late"):
+            for kind in DIRT_KINDS:
                 assert counts[kind] == m[kind], (entity, d, kind, counts[kind], m[kind])
                 grand[kind] += m[kind]
-    for kind in ("duplicate", "invalid_json", "missing_required", "unknown_enum", "late"):
+    for kind in DIRT_KINDS:
         assert grand[kind] > 0, kind
 
 
@@ -367,11 +236,12 @@ def test_late_events_keep_true_time_and_out_of_order(dirty):
 
 def test_schema_addition_in_later_files(dirty, clean):
     _, manifest, export = dirty
-    first = [o for d, o in valid_objects(export, "notifications") if d < "2026-08-01"]
-    later = [o for d, o in valid_objects(export, "notifications") if d >= "2026-08-01"]
-    assert not any("campaign_id" in o for o in first if o["created_at"] >= "2026-07-01")
+    second_month = add_months(START, 1).isoformat()
+    first = [o for d, o in valid_objects(export, "notifications") if d < second_month]
+    later = [o for d, o in valid_objects(export, "notifications") if d >= second_month]
+    assert not any("campaign_id" in o for o in first if o["created_at"] >= START.isoformat())
     assert any("campaign_id" in o for o in later)
-    assert manifest["schema_additions"] == {"notifications": {"campaign_id": "2026-08-01"}}
+    assert manifest["schema_additions"] == {"notifications": {"campaign_id": second_month}}
 
 
 def test_notification_semantics(clean):
@@ -420,7 +290,7 @@ def test_reseller_hierarchy_and_references(clean):
     deps = [c for c in companies.values() if c["parent_company_id"] == resellers[0]["company_id"]]
     assert len(deps) >= 2
     types = {c["client_type"] for c in companies.values()}
-    assert types == {"client", "reseller", "calling_card", "call_shop"}
+    assert types == set(ENUMS[("companies", "client_type")])
     assert {"USD", "EUR", "GBP", "KZT"} <= {c["currency"] for c in companies.values()}
     assert {"America/New_York", "Asia/Almaty", "Europe/Berlin", "UTC"} <= {c["timezone"] for c in companies.values()}
     assert any(c["is_test"] for c in companies.values())
@@ -468,7 +338,7 @@ def test_tariffs_mid_month_change_and_no_overlap(clean):
             latest[t["tariff_id"]] = t
     tariffs = list(latest.values())
     services = {t["service"] for t in tariffs if t["owner_id"] == 0 and t["company_id"] is None}
-    assert len(services) == 12
+    assert services == set(SERVICES)
     assert any(t["owner_id"] != 0 and t["company_id"] is None for t in tariffs)
     assert any(t["owner_id"] != 0 and t["company_id"] is not None for t in tariffs)
     assert any(t["owner_id"] == 0 and t["company_id"] is not None for t in tariffs)
@@ -592,7 +462,7 @@ def test_every_day_has_a_manifest_matching_its_files(dirty):
         for entity in ENTITIES:
             assert day_manifest["entities"][entity] == {
                 "lines": manifest["entities"][entity][d]["lines"],
-                "files": {f"{entity}-0001.jsonl.gz": len(export[entity][d])},
+                "files": {part_name(entity, 1): len(export[entity][d])},
             }, (entity, d)
 
 
@@ -600,11 +470,12 @@ def test_sample_data_is_never_written_over_a_folder_the_generator_did_not_create
     from orchestration.generator import ForeignLandingFolder
 
     foreign = tmp_path / "landing"
-    (foreign / "calls" / "date=2026-07-01").mkdir(parents=True)
-    (foreign / "calls" / "date=2026-07-01" / "calls-0001.jsonl.gz").write_bytes(b"real export")
+    folder = day_folder_name(START)
+    (foreign / "calls" / folder).mkdir(parents=True)
+    (foreign / "calls" / folder / part_name("calls", 1)).write_bytes(b"real export")
     with pytest.raises(ForeignLandingFolder):
         generate(foreign, months=1)
-    assert [p.name for p in foreign.rglob("*")] == ["calls", "date=2026-07-01", "calls-0001.jsonl.gz"]
+    assert [p.name for p in foreign.rglob("*")] == ["calls", folder, part_name("calls", 1)]
     # make run (the pipeline) refuses too, before writing anything, and so does a foreign warehouse
     env = {**os.environ, "LANDING_PATH": str(foreign), "WAREHOUSE_PATH": str(tmp_path / "w.duckdb")}
     command = [sys.executable, "-m", "orchestration.pipeline", "--months", "1"]
@@ -621,3 +492,17 @@ def test_sample_data_is_never_written_over_a_folder_the_generator_did_not_create
     assert not (tmp_path / "empty").exists()
     with duckdb.connect(str(tmp_path / "real.duckdb"), read_only=True) as con:
         assert con.execute("show tables").fetchall() == [("invoices",)]
+
+
+def test_the_generators_own_choices_agree_with_the_contract():
+    """Dirt, activity mixes, prices and currencies are the generator's; the names they use are the contract's."""
+    for entity, fields in DROPPABLE_FIELDS.items():
+        assert entity in ENTITIES_EVENTS and set(fields) <= set(REQUIRED_FIELDS[entity]), entity
+    assert set(DROPPABLE_FIELDS) == set(ENTITIES_EVENTS)
+    for entity, (name, value) in UNKNOWN_ENUMS.items():
+        assert value not in ENUMS[(entity, name)], (entity, name)
+    assert set(TYPE_MIX) == set(ENUMS[("companies", "client_type")])
+    assert list(catalog.PLATFORM_PRICES_USD) == list(SERVICES)
+    assert set(catalog.CURRENCIES) <= set(CURRENCIES)
+    for _pid, _name, currency, _price, units in catalog.PACKAGES:
+        assert currency in catalog.CURRENCIES and set(units) <= set(SERVICES)

@@ -8,7 +8,7 @@ from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Config, Tim
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.assets.partitions import export_days
-from orchestration.dbt_project import dbt_project, window_vars
+from orchestration.dbt_project import prepared_dbt_project, window_vars
 
 
 class PlatformDbtTranslator(DagsterDbtTranslator):
@@ -54,8 +54,8 @@ def daily_build_args(window: TimeWindow, config: DbtBuildConfig) -> list[str]:
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
+    manifest=prepared_dbt_project().manifest_path,
+    project=prepared_dbt_project(),
     exclude="tag:billing",
     partitions_def=export_days,
     dagster_dbt_translator=translator,

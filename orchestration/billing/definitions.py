@@ -38,10 +38,10 @@ from orchestration import settings
 from orchestration.assets.dbt import translator
 from orchestration.assets.publish import published_warehouse_asset
 from orchestration.billing.documents import render_month_documents
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import prepared_dbt_project
 
-# First billing month; the generator's default sample starts in July 2026.
-BILLING_START_DATE = os.environ.get("BILLING_START_DATE", "2026-07-01")
+# First billing month: the month of the first export day, unless set.
+BILLING_START_DATE = os.environ.get("BILLING_START_DATE", settings.EXPORT_START.replace(day=1).isoformat())
 SCHEDULE_HOUR_UTC = 6
 
 billing_months = MonthlyPartitionsDefinition(start_date=BILLING_START_DATE, timezone="UTC", end_offset=0)
@@ -94,8 +94,8 @@ def billing_build_args(partition_key: str, as_of: str = "") -> list[str]:
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
+    manifest=prepared_dbt_project().manifest_path,
+    project=prepared_dbt_project(),
     select="tag:billing",
     partitions_def=billing_months,
     dagster_dbt_translator=translator,

@@ -1,0 +1,5 @@
+import sys
+
+from orchestration.generator.cli import main
+
+sys.exit(main())
