@@ -274,6 +274,43 @@ def _column(seed: str, column: str, **where: str) -> tuple[str, ...]:
 SERVICES = _column("services", "service")
 CURRENCIES = _column("currencies", "currency_code")
 
+# How each service's units are counted from the export (keys: the services of seeds/services.csv).
+BILLABLE_UNITS = {
+    "sms": ("notifications, channel sms", "delivered message (it has a delivered event) x `sms_segments`"),
+    **dict.fromkeys(
+        ("viber", "whatsapp", "email", "push"),
+        ("notifications of that channel", "sent message (it has a pending, delivered or undelivered event)"),
+    ),
+    **{
+        f"chat_{sender}": (f"chat_messages with `sender_type` {sender}, messenger not alice", "message")
+        for sender in ("operator", "bot", "user")
+    },
+    "chat_alice": ("chat_messages with messenger alice", "message"),
+    **{
+        f"call_{direction}": (
+            f"answered calls, direction {direction}",
+            "`ended_at - answered_at`, rounded up to `rounding_seconds`, priced per minute",
+        )
+        for direction in ("outbound", "inbound")
+    },
+    "bot_api": ("bot_api_messages with `is_billable`", "message"),
+}
+BILLING_RULES = (
+    "A usage event's time is `created_at` for notifications, `sent_at` for chat and bot API messages, `answered_at`"
+    " for calls; its billing month is the calendar month of that time in the company's time zone.",
+    "The price of a unit is the tariff valid at the event's time: the owner's row for that company if any, else the"
+    " owner's default. A company without a reseller is charged the platform's price. A reseller's dependent company"
+    " is charged the reseller's price, and the platform charges the reseller its own price for the same units.",
+    "Units included in a company's active package are not charged again that month (the month's first units in"
+    " event-time order are the included ones); the rest is pay-as-you-go. Packages concern what the company pays;"
+    " the platform's price to a reseller covers every unit.",
+    "An amount in another currency than the company's billing currency is converted at the rate of the event's UTC"
+    " date (the latest rate on or before it).",
+    "A package_activation or package_renewal makes its package active for the calendar month (company local time)"
+    " in which it occurred; its `amount` is what the package cost. Pay-as-you-go usage is charged by the monthly"
+    " invoice: a company's balance is the sum of its transactions minus its issued invoices.",
+)
+
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("companies", "client_type"): ("client", "reseller", "calling_card", "call_shop"),
     ("notifications", "channel"): _column("channels", "channel", channel_family="notification"),
