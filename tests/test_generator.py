@@ -17,12 +17,15 @@ import pytest
 
 from orchestration.contract import (
     CURRENCIES,
+    DAY_FOLDER,
     ENTITIES,
     ENTITIES_EVENTS,
     ENTITY_FIELDS,
     ENTITY_KEYS,
     ENUMS,
     KINDS,
+    PART_GLOB,
+    PART_NAME,
     REQUIRED_FIELDS,
     SERVICES,
     TIME_FIELD,
@@ -33,6 +36,8 @@ from orchestration.generator import catalog, generate, main
 from orchestration.generator.dirt import DIRT_KINDS, DROPPABLE_FIELDS, UNKNOWN_ENUMS
 from orchestration.generator.profiles import TYPE_MIX
 from orchestration.generator.values import add_months
+from orchestration.generator.widget import SESSION_START
+from orchestration.landing import manifest_path
 from orchestration.settings import EXPORT_START
 
 START = EXPORT_START
@@ -79,12 +84,12 @@ def read_export(landing: Path) -> dict[str, dict[str, list[str]]]:
     for entity in ENTITIES:
         out[entity] = {}
         for folder in sorted((landing / entity).iterdir()):
-            files = sorted(folder.glob(f"{entity}-*.jsonl.gz"))
+            files = sorted(p for p in folder.iterdir() if PART_NAME.fullmatch(p.name))
             lines = []
             for f in files:
                 text = gzip.decompress(f.read_bytes()).decode("utf-8")
                 lines += [x for x in text.split("\n") if x]
-            out[entity][folder.name.removeprefix("date=")] = lines
+            out[entity][DAY_FOLDER.fullmatch(folder.name)["day"]] = lines
     return out
 
 
@@ -131,7 +136,7 @@ def test_deterministic_bytes_and_rerun_overwrites(tmp_path):
     assert files_a.keys() == files_c.keys()
     assert files_a != files_c
     # gzip header mtime is 0
-    some = next(p for p in a.rglob("*.jsonl.gz"))
+    some = next(p for p in a.rglob(PART_GLOB))
     assert some.read_bytes()[4:8] == b"\x00\x00\x00\x00"
 
 
@@ -441,7 +446,7 @@ def test_widget_sessions_and_funnels(clean):
             t = datetime.fromisoformat(w["occurred_at"].replace("Z", "+00:00"))
             if prev is None or (t - prev[0]).total_seconds() > 1800:
                 sessions += 1
-                assert w["event_type"] == "chat_open"
+                assert w["event_type"] == SESSION_START
             elif w["event_type"] in ("pin_succeeded", "pin_failed", "web_push_doi", "reminder_doi"):
                 follows[(prev[1], w["event_type"])] += 1
             prev = (t, w["event_type"])
@@ -458,7 +463,7 @@ def test_widget_sessions_and_funnels(clean):
 def test_every_day_has_a_manifest_matching_its_files(dirty):
     landing, manifest, export = dirty
     for d in sorted(manifest["entities"]["companies"]):
-        day_manifest = json.loads((landing / "_days" / f"{d}.json").read_text())
+        day_manifest = json.loads(manifest_path(landing, date.fromisoformat(d)).read_text())
         for entity in ENTITIES:
             assert day_manifest["entities"][entity] == {
                 "lines": manifest["entities"][entity][d]["lines"],
