@@ -4,7 +4,8 @@ Status sequences: created -> pending -> delivered | undelivered | error; created
 created -> delayed -> pending -> ... (or created -> delayed -> canceled); optional messages:
 created_optional -> omitted_optional, or created_optional -> pending -> final. A viber/whatsapp message
 ending undelivered/error is often followed by an SMS whose ``fallback_of`` is the failed message_id,
-created seconds after the failure (normal SMS sequence).
+created seconds after the failure (normal SMS sequence). From the second month on, notifications carry a
+field outside the contract, ``campaign_id`` (only when the run injects dirt: consumers must expect new fields).
 """
 
 from __future__ import annotations
