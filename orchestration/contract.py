@@ -4,7 +4,7 @@ The loader validates against it, the sample generator writes from it, the tests 
 docs/export-format.md is rendered from it (`python -m orchestration.contract docs`). Reference lists that
 are also dbt seeds (services, channels, notification statuses, currencies) are read from `seeds/*.csv`.
 Enum values are documented here but not enforced by the loader: an unknown value is loaded and surfaced
-by dbt's accepted_values tests in staging.
+by dbt's data tests in staging (warnings).
 """
 
 from __future__ import annotations
@@ -345,7 +345,7 @@ LINE_IRREGULARITIES = {
     "missing_required": ("a required field absent or null", "set aside in `raw.quarantine`"),
     "unknown_enum": (
         "a value outside a field's listed values",
-        "loaded; dbt's accepted_values tests warn about it",
+        "loaded; dbt's staging tests warn about it",
     ),
     "late": (
         "an event exported one or more days after its UTC date; its time fields keep when it happened",
