@@ -34,6 +34,10 @@ os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get(
 os.environ["DBT_LOG_PATH"] = str(SESSION_DATA_DIR / "dbt_logs")
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# the first export day of the settings, read after the environment above is set
+from orchestration.settings import EXPORT_START  # noqa: E402
+
+SAMPLE_START = EXPORT_START
 SAMPLE_MONTHS = 2
 SAMPLE_SEED = 7
 
@@ -65,7 +69,7 @@ def sample_landing() -> Path:
     from orchestration.generator import generate
 
     landing = SESSION_DATA_DIR / "landing"
-    generate(landing, profile="small", months=SAMPLE_MONTHS, seed=SAMPLE_SEED)  # from settings.EXPORT_START
+    generate(landing, profile="small", months=SAMPLE_MONTHS, start=SAMPLE_START, seed=SAMPLE_SEED)
     return landing
 
 
