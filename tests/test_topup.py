@@ -131,7 +131,7 @@ def test_dagster_job_creates_invoice_and_fails_on_bad_input(place, monkeypatch):
 
 
 def test_later_refill_of_that_amount_marks_it_paid(place):
-    """An invoice created before a refill of its amount is paid by it; one created after every such refill stays open."""
+    """Created before a refill of its amount: paid by it. Created after every such refill: stays open."""
     con = duckdb.connect(str(place["warehouse"]), read_only=True)
     try:
         company_id, amount, refill_at = con.execute(
