@@ -91,7 +91,10 @@ LOG_LEVEL = os.environ.get("SUPERSET_LOG_LEVEL", "WARNING")
 # orchestration/bi/schedules.yaml, applied by `python -m orchestration.bi schedules`. E-mail is on when
 # SMTP_HOST is set; without it reports run as a dry run (logged, nothing sent). In production, with
 # SMTP_HOST set, SMTP_MAIL_FROM (and SMTP_PASSWORD when SMTP_USER is set) are required.
+from datetime import datetime  # noqa: E402
+
 from celery.schedules import crontab  # noqa: E402
+from celery.signals import task_prerun  # noqa: E402
 from superset.tasks.types import ExecutorType  # noqa: E402
 
 _REDIS_URL = os.environ.get("REDIS_URL", f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6379')}/0")
@@ -110,6 +113,16 @@ class CeleryConfig:
 
 
 CELERY_CONFIG = CeleryConfig
+
+
+@task_prerun.connect
+def _report_eta_as_datetime(task=None, **_kwargs) -> None:
+    """Celery hands reports.execute its eta as ISO text; Superset stores it as scheduled_dttm, which
+    SQLite metadata refuses ("SQLite DateTime type only accepts Python datetime"): every report failed."""
+    if task is not None and task.name == "reports.execute" and isinstance(task.request.eta, str):
+        task.request.eta = datetime.fromisoformat(task.request.eta)
+
+
 SMTP_HOST = os.environ.get("SMTP_HOST", "")
 SMTP_PORT = int(os.environ.get("SMTP_PORT", "587" if SMTP_HOST else "25"))
 SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") == "1"

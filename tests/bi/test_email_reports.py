@@ -125,10 +125,12 @@ def test_monthly_customer_dynamics_csv_arrives_with_mart_numbers(admin, applied,
         ).fetchall()
     }
     assert len(rows) == len(expected) > 0
+    # metrics are headed by their label on the dataset (verbose name)
+    assert {"company_id", "client_type", "Refills amount", "Payg amount"} <= set(rows[0]), list(rows[0])
     for row in rows:
         refills, payg = expected[(str(int(float(row["company_id"]))), row["client_type"])]
-        assert float(row["refills_amount"] or 0) == pytest.approx(refills, abs=0.01)
-        assert float(row["payg_amount"] or 0) == pytest.approx(payg, abs=0.01)
+        assert float(row["Refills amount"] or 0) == pytest.approx(refills, abs=0.01)
+        assert float(row["Payg amount"] or 0) == pytest.approx(payg, abs=0.01)
 
 
 def test_daily_chatbot_engagement_screenshot_arrives(admin, applied, report_services, inbox):

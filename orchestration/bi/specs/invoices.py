@@ -44,7 +44,9 @@ TOPUP_COLUMNS = [
 ]
 TOPUP_ROW = [
     raw_table("Top-up invoices", topups, TOPUP_COLUMNS, [("created_at", False), ("topup_invoice_id", True)], width=8),
-    table("Top-up invoices by status", topups, ["topup_invoices", "topup_amount"], ["topup_status", "currency"], width=4),
+    table(
+        "Top-up invoices by status", topups, ["topup_invoices", "topup_amount"], ["topup_status", "currency"], width=4
+    ),
 ]
 # --- end of top-up invoices
 
