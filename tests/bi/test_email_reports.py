@@ -9,6 +9,8 @@ import csv
 import email
 import io
 import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from email.message import Message
@@ -19,6 +21,7 @@ from celery import Celery
 
 from orchestration.bi import schedules, server
 from tests.bi.conftest import _free_port
+from tests.conftest import PROJECT_DIR
 
 CUSTOMER_DYNAMICS_TO = ["finance@reports.test", "sales@reports.test"]
 
@@ -143,3 +146,27 @@ def test_daily_chatbot_engagement_screenshot_arrives(admin, applied, report_serv
         raise AssertionError(f"{exc}; report log: {_report_log(admin, report_id)}") from None
     images = [body for kind, body in _attachments(message).values() if kind == "image/png"]
     assert images and all(body.startswith(b"\x89PNG") and len(body) > 10_000 for body in images)
+
+
+def _load_config(tmp_path, **env: str):
+    """superset_config.py run in a fresh interpreter with only these settings: (exit code, output)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "CPAAS_ENV", "SUPERSET_SECRET"))}
+    clean |= {"SUPERSET_HOME": str(tmp_path), "PYTHONPATH": str(PROJECT_DIR), **env}
+    code = "import runpy; c = runpy.run_path({!r}); print('DRY_RUN', c['ALERT_REPORTS_NOTIFICATION_DRY_RUN'])"
+    out = subprocess.run(
+        [sys.executable, "-c", code.format(str(server.CONFIG_PATH))], env=clean, capture_output=True, text=True
+    )
+    return out.returncode, out.stdout + out.stderr
+
+
+def test_production_with_email_on_fails_closed_without_sender_or_password(tmp_path):
+    production = {"CPAAS_ENV": "production", "SUPERSET_SECRET_KEY": "k" * 42}
+    assert _load_config(tmp_path, **production) == (0, "DRY_RUN True\n")  # e-mail off: dry run, starts
+    code, output = _load_config(tmp_path, **production, SMTP_HOST="smtp.example.com")
+    assert code != 0 and "SMTP_MAIL_FROM is not set" in output
+    code, output = _load_config(
+        tmp_path, **production, SMTP_HOST="smtp.example.com", SMTP_MAIL_FROM="r@example.com", SMTP_USER="r"
+    )
+    assert code != 0 and "SMTP_PASSWORD is not set" in output
+    full = {"SMTP_HOST": "smtp.example.com", "SMTP_MAIL_FROM": "r@example.com", "SMTP_USER": "r", "SMTP_PASSWORD": "p"}
+    assert _load_config(tmp_path, **production, **full) == (0, "DRY_RUN False\n")
