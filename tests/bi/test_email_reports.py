@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import email
 import io
+import json
 import os
 import subprocess
 import sys
@@ -16,10 +17,11 @@ from datetime import UTC, datetime
 from email.message import Message
 
 import pytest
+import yaml
 from aiosmtpd.controller import Controller
 from celery import Celery
 
-from orchestration.bi import schedules, server
+from orchestration.bi import bundle, schedules, server
 from tests.bi.conftest import _free_port
 from tests.conftest import PROJECT_DIR
 
@@ -104,6 +106,17 @@ def _attachments(message: Message) -> dict[str, tuple[str, bytes]]:
     }
 
 
+def _saved_in_filters(slice_name: str) -> tuple[str, list]:
+    """The IN filters of a chart's saved query context in the bundle, as SQL and parameters."""
+    for rel, text in bundle.read_bundle().items():
+        chart = yaml.safe_load(text) if rel.startswith("charts/") else None
+        if chart and chart["slice_name"] == slice_name:
+            filters = [f for f in json.loads(chart["query_context"])["queries"][0]["filters"] if f["op"] == "IN"]
+            assert filters, "the chart's query has no saved filters"
+            return " and ".join(f"{f['col']} in ?" for f in filters), [f["val"] for f in filters]
+    raise AssertionError(f"no chart {slice_name!r} in the bundle")
+
+
 def _report_log(admin, report_id: int) -> list:
     return [(r["state"], r["error_message"]) for r in admin.get_json(f"/api/v1/report/{report_id}/log/")["result"]]
 
@@ -120,11 +133,14 @@ def test_monthly_customer_dynamics_csv_arrives_with_mart_numbers(admin, applied,
     csv_files = {name: body for name, (kind, body) in _attachments(message).items() if name.endswith(".csv")}
     assert len(csv_files) == 1, list(_attachments(message))
     rows = list(csv.DictReader(io.StringIO(next(iter(csv_files.values())).decode("utf-8-sig"))))
+    # the chart's saved query (the dashboard's defaults: one period grain, one active duration)
+    where, params = _saved_in_filters("Dynamics by company")
     expected = {
         (str(company), client_type): (float(refills or 0), float(payg or 0))
         for company, client_type, refills, payg in marts.execute(
             "select company_id, client_type, sum(refills_amount), sum(payg_amount)"
-            " from customer_dynamics.fct_customer_dynamics group by 1, 2"
+            f" from customer_dynamics.fct_customer_dynamics where {where} group by 1, 2",
+            params,
         ).fetchall()
     }
     assert len(rows) == len(expected) > 0
