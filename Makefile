@@ -15,12 +15,12 @@ PROFILE ?= small
 MONTHS ?= 3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser run pipeline services dagster superset stop test lint format bench docs clean
+.PHONY: help setup browser broker run pipeline services dagster superset reports stop test lint format bench docs clean
 
 help:
 	@echo "make run    - install, generate a sample export, load, build, start Dagster and Superset"
 	@echo "make test   - install and run the whole test suite"
-	@echo "make stop   - stop the Dagster UI and Superset started by make run"
+	@echo "make stop   - stop the Dagster UI, Superset, the report worker, beat and Redis started by make run"
 	@echo "make lint / format / bench / docs"
 
 ## Installation: the locked Python environment (uv + uv.lock).
@@ -37,6 +37,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq \
 		&& $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
 
+## Debian's Redis: the Celery broker of the e-mail reports (Superset's Alerts & Reports).
+broker:
+	@command -v redis-server >/dev/null 2>&1 || { $(SUDO) apt-get update -qq \
+		&& $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; }
+
 $(DAGSTER_HOME)/dagster.yaml: orchestration/templates/dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
 	@cp $< $@
@@ -47,7 +52,7 @@ run: setup pipeline services
 pipeline: setup
 	$(PY) -m orchestration.pipeline --profile $(PROFILE) --months $(MONTHS)
 
-services: dagster superset
+services: dagster superset reports
 	@echo
 	@echo "Dagster UI : http://127.0.0.1:$(DAGSTER_PORT)"
 	@home=$${SUPERSET_HOME:-$(DATA_DIR)/superset_home}; user=$${SUPERSET_ADMIN_USERNAME:-admin}; \
@@ -55,7 +60,8 @@ services: dagster superset
 		echo "Superset   : http://127.0.0.1:$(SUPERSET_PORT)  (user $$user, password $$where)"
 	@echo "Resellers  : one password per user in $${SUPERSET_HOME:-$(DATA_DIR)/superset_home}/credentials/reseller_<id> (readable by you only)"
 	@echo "Warehouse  : $(DATA_DIR)/warehouse.duckdb (build), $(DATA_DIR)/serving/warehouse.duckdb (what Superset reads)"
-	@echo "Stop both  : make stop"
+	@echo "E-mail     : Celery worker + beat on Redis (logs in $${SUPERSET_HOME:-$(DATA_DIR)/superset_home}/celery-*.log); SMTP_HOST unset = dry run"
+	@echo "Stop all   : make stop"
 
 dagster: setup $(DAGSTER_HOME)/dagster.yaml
 	@mkdir -p $(DATA_DIR)/logs
@@ -73,6 +79,11 @@ superset: setup
 	$(PY) -m orchestration.bi wait
 	$(PY) -m orchestration.bi import
 	$(PY) -m orchestration.bi roles
+
+## E-mail reports: Redis, the Celery worker and beat (screenshots with Debian's chromium), the shipped schedules.
+reports: setup browser broker
+	$(PY) -m orchestration.bi --url http://127.0.0.1:$(SUPERSET_PORT) celery
+	$(PY) -m orchestration.bi --url http://127.0.0.1:$(SUPERSET_PORT) schedules
 
 stop:
 	-@if [ -f $(DATA_DIR)/dagster.pid ]; then group=$$(cat $(DATA_DIR)/dagster.pid); \

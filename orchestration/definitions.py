@@ -26,6 +26,7 @@ from orchestration.billing.definitions import (
     billing_schedule,
     billing_serving_warehouse,
 )
+from orchestration.billing.topup_job import topup_invoice_job
 from orchestration.dbt_project import dbt_resource
 
 serving_warehouse = published_warehouse_asset(
@@ -63,7 +64,7 @@ defs = Definitions(
         billing_serving_warehouse,
     ],
     asset_checks=raw_freshness_checks,
-    jobs=[daily_export_job, billing_job],
+    jobs=[daily_export_job, billing_job, topup_invoice_job],
     schedules=[daily_export_schedule, weekly_full_tests_schedule, billing_schedule],
     sensors=[raw_freshness_sensor],
     resources={"dbt": dbt_resource},

@@ -1,4 +1,5 @@
-"""`python -m orchestration.bi COMMAND`: serve, stop, wait, import, export, roles, publish, generate."""
+"""`python -m orchestration.bi COMMAND`: serve, stop, celery, wait, import, schedules, export, roles, publish,
+generate."""
 
 from __future__ import annotations
 
@@ -67,7 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=int(os.environ.get("SUPERSET_PORT", "8088")))
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--foreground", action="store_true", help="stay attached until Ctrl-C")
-    sub.add_parser("stop", help="stop the gunicorn started by serve")
+    sub.add_parser("stop", help="stop the gunicorn started by serve, the Celery worker and beat, and Redis")
+    p = sub.add_parser("celery", help="start Redis (unless REDIS_URL), the Celery worker and beat for e-mail reports")
+    p.add_argument("--redis-port", type=int, default=None, help="default $REDIS_PORT or 6379")
+    p = sub.add_parser("schedules", help="create or update the e-mail reports of orchestration/bi/schedules.yaml")
+    p.add_argument("--file", type=Path, default=None)
     p = sub.add_parser("wait", help="wait until Superset answers /health")
     p.add_argument("--timeout", type=float, default=180)
     p = sub.add_parser("import", help="import dashboards/ (overwrite, idempotent)")
@@ -105,6 +110,16 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
     elif args.cmd == "stop":
         print("stopped" if server.stop() else "not running")
+        print(f"stopped {', '.join(server.stop_reports()) or 'no report services (none running)'}")
+    elif args.cmd == "celery":
+        print(
+            json.dumps(server.start_reports(redis_port=args.redis_port, superset_url=args.url or server.default_url()))
+        )
+    elif args.cmd == "schedules":
+        from orchestration.bi import schedules
+
+        applied = schedules.apply(client(args.url), args.file or schedules.SCHEDULES_FILE)
+        print(json.dumps(applied))
     elif args.cmd == "wait":
         server.wait(args.url, args.timeout)
     elif args.cmd == "import":

@@ -178,3 +178,92 @@ def stop(home: Path | None = None, timeout: float = 30.0) -> bool:
         os.kill(pid, signal.SIGKILL)
     path.unlink(missing_ok=True)
     return True
+
+
+# --- Alerts & reports: Redis (broker), Celery worker and beat, each in its own process group with a pid
+# file under SUPERSET_HOME; `python -m orchestration.bi celery` starts them, `stop` stops them too.
+REPORT_SERVICES = ("redis", "celery-worker", "celery-beat")
+
+
+def _daemon_pid(home: Path, name: str) -> int | None:
+    path = Path(home) / f"{name}.pid"
+    try:
+        pid = int(path.read_text().strip())
+        os.kill(pid, 0)
+        return pid
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        path.unlink(missing_ok=True)
+        return None
+
+
+def _start_daemon(home: Path, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen | None:
+    """Start one background service (own session) unless its pid file names a live process."""
+    if _daemon_pid(home, name):
+        return None
+    log = open(Path(home) / f"{name}.log", "a")  # noqa: SIM115 - kept open for the child
+    proc = subprocess.Popen(args, env=env, stdout=log, stderr=log, start_new_session=True, cwd=home)
+    (Path(home) / f"{name}.pid").write_text(str(proc.pid))
+    return proc
+
+
+def start_reports(home: Path | None = None, redis_port: int | None = None, superset_url: str | None = None) -> dict:
+    """Redis on 127.0.0.1 (unless REDIS_URL names another broker), then the Celery worker and beat."""
+    home = Path(home or settings.SUPERSET_HOME)
+    home.mkdir(parents=True, exist_ok=True)
+    env = superset_env(home)
+    port = redis_port or int(os.environ.get("REDIS_PORT", "6379"))
+    if not os.environ.get("REDIS_URL"):
+        env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+        (home / "redis").mkdir(exist_ok=True)
+        redis_args = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(home / "redis")]
+        _start_daemon(home, "redis", [*redis_args, "--appendonly", "yes", "--save", ""], env)
+        _wait_for_redis(port)
+    if superset_url:
+        env["SUPERSET_WEBDRIVER_BASEURL"] = superset_url.rstrip("/") + "/"
+    celery = [str(BIN_DIR / "celery"), "--app=superset.tasks.celery_app:app"]
+    _start_daemon(home, "celery-worker", [*celery, "worker", "--concurrency=1", "--loglevel=INFO"], env)
+    beat_file = str(home / "celerybeat-schedule")
+    _start_daemon(home, "celery-beat", [*celery, "beat", "--loglevel=INFO", f"--schedule={beat_file}"], env)
+    return {"broker": env["REDIS_URL"], **{name: _daemon_pid(home, name) for name in REPORT_SERVICES}}
+
+
+def _wait_for_redis(port: int, timeout: float = 20.0) -> None:
+    import redis
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            redis.Redis(host="127.0.0.1", port=port, socket_timeout=1).ping()
+            return
+        except redis.RedisError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Redis on 127.0.0.1:{port} did not answer") from None
+            time.sleep(0.2)
+
+
+def stop_reports(home: Path | None = None, timeout: float = 20.0) -> list[str]:
+    """Stop beat, the worker (and its pool processes), then Redis; returns the names stopped."""
+    home = Path(home or settings.SUPERSET_HOME)
+    stopped = []
+    for name in reversed(REPORT_SERVICES):
+        pid = _daemon_pid(home, name)
+        if pid is None:
+            continue
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                    break
+            except ChildProcessError:
+                pass
+            try:
+                os.killpg(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.3)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+        (home / f"{name}.pid").unlink(missing_ok=True)
+        stopped.append(name)
+    return stopped

@@ -33,7 +33,7 @@ FEATURE_FLAGS = {
     "DASHBOARD_CROSS_FILTERS": True,
     "DASHBOARD_RBAC": False,
     "ENABLE_TEMPLATE_PROCESSING": False,
-    "ALERT_REPORTS": False,
+    "ALERT_REPORTS": True,
     "EMBEDDED_SUPERSET": False,
 }
 
@@ -85,6 +85,85 @@ WTF_CSRF_TIME_LIMIT = None
 SUPERSET_WEBSERVER_TIMEOUT = 120
 SQLLAB_TIMEOUT = 120
 LOG_LEVEL = os.environ.get("SUPERSET_LOG_LEVEL", "WARNING")
+
+# --- Alerts & reports (scheduled e-mail): Celery worker and beat on Redis, Chromium screenshots, SMTP.
+# `python -m orchestration.bi celery` starts Redis, the worker and beat (`make run`); schedules are code:
+# orchestration/bi/schedules.yaml, applied by `python -m orchestration.bi schedules`. E-mail is on when
+# SMTP_HOST is set; without it reports run as a dry run (logged, nothing sent). In production, with
+# SMTP_HOST set, SMTP_MAIL_FROM (and SMTP_PASSWORD when SMTP_USER is set) are required.
+from datetime import datetime  # noqa: E402
+
+from celery.schedules import crontab  # noqa: E402
+from celery.signals import task_prerun  # noqa: E402
+from superset.tasks.types import ExecutorType  # noqa: E402
+
+_REDIS_URL = os.environ.get("REDIS_URL", f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6379')}/0")
+
+
+class CeleryConfig:
+    broker_url = _REDIS_URL
+    result_backend = _REDIS_URL
+    imports = ("superset.sql_lab", "superset.tasks.scheduler")
+    worker_prefetch_multiplier = 1
+    task_acks_late = False
+    beat_schedule = {
+        "reports.scheduler": {"task": "reports.scheduler", "schedule": crontab(minute="*", hour="*")},
+        "reports.prune_log": {"task": "reports.prune_log", "schedule": crontab(minute=0, hour=0)},
+    }
+
+
+CELERY_CONFIG = CeleryConfig
+
+
+@task_prerun.connect
+def _report_eta_as_datetime(task=None, **_kwargs) -> None:
+    """Celery hands reports.execute its eta as ISO text; Superset stores it as scheduled_dttm, which
+    SQLite metadata refuses ("SQLite DateTime type only accepts Python datetime"): every report failed."""
+    if task is not None and task.name == "reports.execute" and isinstance(task.request.eta, str):
+        task.request.eta = datetime.fromisoformat(task.request.eta)
+
+
+SMTP_HOST = os.environ.get("SMTP_HOST", "")
+SMTP_PORT = int(os.environ.get("SMTP_PORT", "587" if SMTP_HOST else "25"))
+SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") == "1"
+SMTP_SSL = os.environ.get("SMTP_SSL", "0") == "1"
+SMTP_USER = os.environ.get("SMTP_USER", "")  # empty: no login (a local relay)
+SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+SMTP_MAIL_FROM = os.environ.get("SMTP_MAIL_FROM", "reports@localhost")
+SMTP_SSL_SERVER_AUTH = SMTP_STARTTLS or SMTP_SSL  # verify the server's certificate when TLS is used
+ALERT_REPORTS_NOTIFICATION_DRY_RUN = not SMTP_HOST
+if SMTP_HOST and credentials.is_production():
+    _missing = [name for name in ("SMTP_MAIL_FROM",) if not os.environ.get(name)]
+    _missing += ["SMTP_PASSWORD"] if SMTP_USER and not SMTP_PASSWORD else []
+    if _missing:
+        raise credentials.MissingSecret(f"e-mail reports are on (SMTP_HOST) but {', '.join(_missing)} is not set")
+EMAIL_REPORTS_SUBJECT_PREFIX = "[CPaaS report] "
+# Screenshots: Debian's chromium + chromium-driver (`make browser`), never a downloaded driver.
+WEBDRIVER_TYPE = "chrome"
+WEBDRIVER_OPTION_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+]
+WEBDRIVER_CONFIGURATION = {
+    "service": {
+        "executable_path": os.environ.get("CHROMEDRIVER_PATH", "/usr/bin/chromedriver"),
+        "log_output": os.devnull,
+        "service_args": [],
+        "port": 0,
+        "env": {},
+    }
+}
+# The screenshot browser opens Superset itself: the URL the worker reaches it at.
+WEBDRIVER_BASEURL = os.environ.get(
+    "SUPERSET_WEBDRIVER_BASEURL", f"http://127.0.0.1:{os.environ.get('SUPERSET_PORT', '8088')}/"
+)
+WEBDRIVER_BASEURL_USER_FRIENDLY = os.environ.get("SUPERSET_PUBLIC_URL", WEBDRIVER_BASEURL)
+# Reports run as their owner (the admin service account for the shipped schedules).
+ALERT_REPORTS_EXECUTORS = [ExecutorType.OWNER]
+# --- end of alerts & reports
 
 # Site settings kept outside the repository, e.g. SSO (AUTH_TYPE = AUTH_OAUTH and OAUTH_PROVIDERS):
 # a Python file of the operator, run last. With SSO, resellers have no database password.

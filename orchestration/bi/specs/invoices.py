@@ -21,6 +21,35 @@ transactions = Dataset(
 )
 unpriced = Dataset("billing", "fct_unpriced_usage", "local_date", {"unpriced_events": "count(*)"})
 
+# --- Top-up invoices (orchestration/billing/topup.py): one row per invoice, paid by a later refill.
+topups = Dataset(
+    "billing",
+    "fct_topup_invoices",
+    "created_date",
+    {"topup_invoices": "count(*)", "topup_amount": "sum(amount)"},
+    {"topup_amount": ",.2f"},
+)
+TOPUP_COLUMNS = [
+    "topup_invoice_id",
+    "company_id",
+    "company_name",
+    "amount",
+    "currency",
+    "created_at",
+    "created_by",
+    "topup_status",
+    "paid_at",
+    "paid_by_transaction_id",
+    "document_path",
+]
+TOPUP_ROW = [
+    raw_table("Top-up invoices", topups, TOPUP_COLUMNS, [("created_at", False), ("topup_invoice_id", True)], width=8),
+    table(
+        "Top-up invoices by status", topups, ["topup_invoices", "topup_amount"], ["topup_status", "currency"], width=4
+    ),
+]
+# --- end of top-up invoices
+
 INVOICE_COLUMNS = [
     "invoice_id",
     "company_name",
@@ -107,6 +136,7 @@ DASHBOARD = Dashboard(
                 height=60,
             ),
         ],
+        TOPUP_ROW,
     ],
     filters=[
         PERIOD,
