@@ -16,6 +16,7 @@ import requests
 
 from orchestration.billing.documents import render_company_excel, render_invoice_pdf
 from tests.bi.conftest import (  # noqa: F401 - session fixtures shared with the BI tests
+    admin,
     build_fixture_warehouse,
     reseller_password,
     serving_path,
