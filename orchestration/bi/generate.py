@@ -148,7 +148,7 @@ def database_yaml(database: str = "warehouse") -> dict:
         "uuid": DATABASE_UUIDS[database],
         "version": "1.0.0",
         "cache_timeout": None,
-        "expose_in_sqllab": True,
+        "expose_in_sqllab": database == "warehouse",
         "allow_run_async": False,
         "allow_ctas": False,
         "allow_cvas": False,

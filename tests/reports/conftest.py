@@ -49,9 +49,8 @@ def bi_build_warehouse(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def superset_home(tmp_path_factory) -> Path:
-    """Also points the Superset process at this session's documents and reports folders."""
+    """Also points the Superset process at this session's documents folder (superset_url sets REPORTS_PATH)."""
     os.environ["DOCUMENTS_PATH"] = str(tmp_path_factory.mktemp("documents"))
-    os.environ["REPORTS_PATH"] = str(tmp_path_factory.mktemp("reports"))
     return tmp_path_factory.mktemp("superset_home")
 
 
