@@ -4,8 +4,10 @@ resellers' row-level security, downloaded by their frozen link, generated again,
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -156,3 +158,29 @@ def test_cli_deletes_a_report(build_warehouse):
     assert out.returncode == 0, out.stderr[-2000:]
     assert row["report_id"] not in store.state()
     assert not store.object_path(row["file_sha256"]).exists()
+
+
+def test_monthly_billing_run_registers_every_report(bi_build_warehouse, tmp_path, monkeypatch):
+    """The billing job's asset billing/billing_reports, run by Dagster's own CLI for a month."""
+    monkeypatch.setenv("REPORTS_PATH", str(tmp_path / "reports"))
+    (tmp_path / "dagster_home").mkdir()
+    env = {
+        **os.environ,
+        "BILLING_START_DATE": "2024-01-01",
+        "WAREHOUSE_PATH": str(bi_build_warehouse),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
+    args = ["-m", "orchestration.definitions", "--select", "billing/billing_reports", "--partition", "2024-01-01"]
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "dagster"), "asset", "materialize", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = list(store.state().values())
+    con = duckdb.connect(str(bi_build_warehouse), read_only=True)
+    companies = con.execute("select count(distinct company_id) from notifications.fct_notifications_daily").fetchone()
+    con.close()
+    assert len(rows) == companies[0] * 3  # calls, chats, notifications of every active company
+    assert {(r["status"], r["trigger"], str(r["period"])) for r in rows} == {("succeeded", "monthly", "2024-01-01")}
