@@ -135,4 +135,5 @@ def monthly(period: str, warehouse: Path | None = None) -> list[dict]:
                 todo.append((company_id, kind))
     finally:
         con.close()
-    return [generate(company_id, str(month), kind, warehouse, trigger="monthly") for company_id, kind in todo]
+    with store.batch():
+        return [generate(company_id, str(month), kind, warehouse, trigger="monthly") for company_id, kind in todo]

@@ -132,6 +132,22 @@ def state() -> dict[str, dict]:
     return rows
 
 
+_deferred: list[bool] = []  # inside `batch()`: the table is rebuilt once at its end
+
+
+@contextlib.contextmanager
+def batch():
+    """Many events (a monthly run), one rebuild of the registry table at the end."""
+    _deferred.append(True)
+    try:
+        yield
+    finally:
+        _deferred.pop()
+        if not _deferred:
+            with locked():
+                materialise()
+
+
 def append(report_id: str, event: str, row: dict | None = None) -> None:
     """Append one event to the history and rebuild the registry table. Call under `locked()`."""
     entry = {"at": now(), "event": event, "report_id": report_id, "row": row or {}}
@@ -141,7 +157,8 @@ def append(report_id: str, event: str, row: dict | None = None) -> None:
         fh.write(json.dumps(entry, default=_json_default, sort_keys=True) + "\n")
         fh.flush()
         os.fsync(fh.fileno())
-    materialise()
+    if not _deferred:
+        materialise()
 
 
 def materialise() -> Path:
