@@ -30,6 +30,8 @@ INVOICES = [
     ("INV-2024-01-000005", 5, 4, "final"),
 ]
 
+HOSTILE_NAME = '<img src=x onerror="window.__xss = 1">Alpha Shop'
+
 
 @pytest.fixture(scope="session")
 def bi_build_warehouse(tmp_path_factory) -> Path:
@@ -43,6 +45,8 @@ def bi_build_warehouse(tmp_path_factory) -> Path:
         f"from (select * from billing.fct_invoices limit 1) cross join (values {values}) "
         "v(invoice_id, company_id, issuer_company_id, invoice_status)"
     )
+    # the invoices table renders HTML (its link columns): markup in a company name must stay inert
+    con.execute(f"update billing.fct_invoices set company_name = '{HOSTILE_NAME}' where company_id = 2")
     con.close()
     return path
 

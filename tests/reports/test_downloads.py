@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import requests
 
+from tests.reports.conftest import browser_login
+
 PDF = "/cpaas/documents/invoice/"
 EXCEL = "/cpaas/documents/monthly/"
 
@@ -60,3 +62,21 @@ def test_path_traversal_is_refused(superset_url, documents, as_admin):
 
 def test_unknown_invoice_is_not_found(superset_url, documents, as_admin):
     assert _get(as_admin, f"{superset_url}{PDF}INV-2024-01-999999").status_code == 404
+
+
+def test_a_user_without_a_reseller_role_downloads_nothing(superset_url, documents, admin):
+    roles = admin.get_json("/api/v1/security/roles/", params={"q": "(page_size:100)"})["result"]
+    gamma = next(r["id"] for r in roles if r["name"] == "Gamma")
+    user = {
+        "first_name": "Plain",
+        "last_name": "Viewer",
+        "username": "plain_viewer",
+        "email": "plain_viewer@localhost",
+        "active": True,
+        "password": "Plain-viewer-password-1",
+        "roles": [gamma],
+    }
+    created = admin.post("/api/v1/security/users/", json=user)
+    assert created.status_code == 201, created.text[:300]
+    viewer = browser_login(superset_url, "plain_viewer", "Plain-viewer-password-1")
+    assert _get(viewer, f"{superset_url}{PDF}INV-2024-01-000002").status_code == 403
