@@ -23,11 +23,13 @@ from orchestration.billing.definitions import (
     billing_dbt_assets,
     billing_documents,
     billing_job,
+    billing_reports,
     billing_schedule,
     billing_serving_warehouse,
 )
 from orchestration.billing.topup_job import topup_invoice_job
 from orchestration.dbt_project import dbt_resource
+from orchestration.reports.definitions import JOBS as REPORT_JOBS
 
 serving_warehouse = published_warehouse_asset(
     "serving_warehouse", upstream=list(dbt_daily_models.keys), partitions_def=export_days
@@ -61,10 +63,11 @@ defs = Definitions(
         serving_warehouse,
         billing_dbt_assets,
         billing_documents,
+        billing_reports,
         billing_serving_warehouse,
     ],
     asset_checks=raw_freshness_checks,
-    jobs=[daily_export_job, billing_job, topup_invoice_job],
+    jobs=[daily_export_job, billing_job, topup_invoice_job, *REPORT_JOBS],
     schedules=[daily_export_schedule, weekly_full_tests_schedule, billing_schedule],
     sensors=[raw_freshness_sensor],
     resources={"dbt": dbt_resource},

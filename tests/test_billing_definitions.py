@@ -11,6 +11,7 @@ from orchestration.billing.definitions import (
     billing_documents,
     billing_job,
     billing_months,
+    billing_reports,
     billing_schedule,
     billing_serving_warehouse,
     previous_month_key,
@@ -20,7 +21,7 @@ from orchestration.dbt_project import dbt_resource
 
 def test_definitions_load():
     defs = Definitions(
-        assets=[billing_dbt_assets, billing_documents, billing_serving_warehouse],
+        assets=[billing_dbt_assets, billing_documents, billing_reports, billing_serving_warehouse],
         jobs=[billing_job],
         schedules=[billing_schedule],
         resources={"dbt": dbt_resource},
@@ -50,7 +51,7 @@ def test_schedule_runs_the_closing_month_through_the_grace_period():
     assert previous_month_key(datetime(2026, 8, 1, 6)) == "2026-07-01"
     assert previous_month_key(datetime(2026, 1, 4, 6)) == "2025-12-01"
     defs = Definitions(
-        assets=[billing_dbt_assets, billing_documents, billing_serving_warehouse],
+        assets=[billing_dbt_assets, billing_documents, billing_reports, billing_serving_warehouse],
         jobs=[billing_job],
         schedules=[billing_schedule],
         resources={"dbt": dbt_resource},

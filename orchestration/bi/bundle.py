@@ -26,6 +26,9 @@ from orchestration import settings
 
 BUNDLE_DIR = settings.PROJECT_DIR / "dashboards"
 URI_PLACEHOLDER = "${SERVING_WAREHOUSE_PATH}"
+# The report registry, Superset's second database (docs/reports.md): its own path placeholder.
+REPORTS_DATABASE_NAME = "CPaaS reports"
+REGISTRY_PLACEHOLDER = "${REPORTS_REGISTRY_PATH}"
 ASSET_DIRS = ("databases", "datasets", "charts", "dashboards", "themes")
 
 
@@ -59,6 +62,10 @@ def dump_yaml(data: Any) -> str:
 
 
 def render_database_uri(text: str, serving_path: Path | str) -> str:
+    if REGISTRY_PLACEHOLDER in text:
+        from orchestration.reports.store import ensure_registry
+
+        text = text.replace(REGISTRY_PLACEHOLDER, str(ensure_registry().resolve()))
     return text.replace(URI_PLACEHOLDER, str(Path(serving_path).resolve()))
 
 
@@ -152,7 +159,8 @@ def normalise_export(content: bytes) -> dict[str, str]:
     db_names: dict[str, str] = {}
     for rel, data in files.items():
         if rel.startswith("databases/"):
-            data["sqlalchemy_uri"] = "duckdb:///" + URI_PLACEHOLDER
+            registry = data["database_name"] == REPORTS_DATABASE_NAME
+            data["sqlalchemy_uri"] = "duckdb:///" + (REGISTRY_PLACEHOLDER if registry else URI_PLACEHOLDER)
             db_names[data["uuid"]] = slugify(data["database_name"])
             out[f"databases/{slugify(data['database_name'])}.yaml"] = dump_yaml(data)
     chart_uuids = sorted(d["uuid"] for rel, d in files.items() if rel.startswith("charts/"))

@@ -21,7 +21,16 @@ import duckdb
 import yaml
 
 from orchestration import settings
-from orchestration.bi.bundle import BUNDLE_DIR, URI_PLACEHOLDER, dump_yaml, normalise_export, read_bundle, write_bundle
+from orchestration.bi.bundle import (
+    BUNDLE_DIR,
+    REGISTRY_PLACEHOLDER,
+    REPORTS_DATABASE_NAME,
+    URI_PLACEHOLDER,
+    dump_yaml,
+    normalise_export,
+    read_bundle,
+    write_bundle,
+)
 from orchestration.bi.charts import chart_yaml
 from orchestration.bi.layout import Columns, dashboard_yaml, default_filters
 from orchestration.bi.specs.base import Dashboard, Dataset, stable_uuid
@@ -30,6 +39,9 @@ MARTS_DIR = settings.PROJECT_DIR / "models" / "marts"
 SPECS_DIR = Path(__file__).parent / "specs"
 DATABASE_NAME = "CPaaS warehouse"
 DATABASE_UUID = stable_uuid("database", "warehouse")
+# A second database: the report registry, a small file replaced whole on every change (docs/reports.md).
+DATABASE_NAMES = {"warehouse": DATABASE_NAME, "reports": REPORTS_DATABASE_NAME}
+DATABASE_UUIDS = {"warehouse": DATABASE_UUID, "reports": stable_uuid("database", "reports")}
 NUMERIC_PREFIXES = ("INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "DOUBLE", "FLOAT", "DECIMAL")
 
 
@@ -38,7 +50,12 @@ class SpecError(ValueError):
 
 
 def mart_columns(ds: Dataset, marts_dir: Path = MARTS_DIR) -> list[tuple[str, str]]:
-    """(column, DuckDB type) of the mart, from its dbt contract; the folder under marts/ is the schema."""
+    """(column, DuckDB type) of the mart, from its dbt contract; the folder under marts/ is the schema.
+    The report registry is no dbt model: its columns are those of orchestration/reports/store.py."""
+    if ds.database == "reports":
+        from orchestration.reports.store import COLUMNS
+
+        return list(COLUMNS)
     for path in sorted((marts_dir / ds.schema).glob("*.yml")):
         for model in (yaml.safe_load(path.read_text()) or {}).get("models") or []:
             if model["name"] != ds.table:
@@ -61,7 +78,7 @@ def _types() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()  # in memory: only asked to spell types
 
 
-def _column(name: str, dtype: str) -> dict:
+def _column(name: str, dtype: str, expression: str | None = None) -> dict:
     return {
         "column_name": name,
         "type": dtype,
@@ -71,7 +88,7 @@ def _column(name: str, dtype: str) -> dict:
         "is_active": True,
         "verbose_name": None,
         "description": None,
-        "expression": None,
+        "expression": expression,
         "python_date_format": None,
         "advanced_data_type": None,
         "datetime_format": None,
@@ -99,10 +116,12 @@ def dataset_yaml(ds: Dataset, columns: list[tuple[str, str]]) -> dict:
         "schema": ds.schema,
         "catalog": None,
         "uuid": ds.uuid,
-        "database_uuid": DATABASE_UUID,
+        "database_uuid": DATABASE_UUIDS[ds.database],
         "main_dttm_col": ds.dttm,
         "sql": None,
-        "description": f"Mart {ds.key} (documented in models/marts).",
+        "description": "The report registry (docs/reports.md)."
+        if ds.database == "reports"
+        else f"Mart {ds.key} (documented in models/marts).",
         "default_endpoint": None,
         "offset": 0,
         "cache_timeout": None,
@@ -116,19 +135,20 @@ def dataset_yaml(ds: Dataset, columns: list[tuple[str, str]]) -> dict:
         "folders": None,
         "currency_code_column": None,
         "version": "1.0.0",
-        "columns": [_column(name, dtype) for name, dtype in columns],
+        "columns": [_column(name, dtype) for name, dtype in columns]
+        + [_column(name, "VARCHAR", expression) for name, expression in ds.computed.items()],
         "metrics": [_metric(ds, name, expr) for name, expr in ds.metrics.items()],
     }
 
 
-def database_yaml() -> dict:
+def database_yaml(database: str = "warehouse") -> dict:
     return {
-        "database_name": DATABASE_NAME,
-        "sqlalchemy_uri": "duckdb:///" + URI_PLACEHOLDER,
-        "uuid": DATABASE_UUID,
+        "database_name": DATABASE_NAMES[database],
+        "sqlalchemy_uri": "duckdb:///" + (URI_PLACEHOLDER if database == "warehouse" else REGISTRY_PLACEHOLDER),
+        "uuid": DATABASE_UUIDS[database],
         "version": "1.0.0",
         "cache_timeout": None,
-        "expose_in_sqllab": True,
+        "expose_in_sqllab": database == "warehouse",
         "allow_run_async": False,
         "allow_ctas": False,
         "allow_cvas": False,
@@ -183,11 +203,13 @@ def generate_bundle(dashboards: list[Dashboard], marts_dir: Path = MARTS_DIR) ->
     """{relative path: YAML text} of the bundle, normalised exactly as an export is."""
     datasets = _datasets(dashboards)
     typed = {key: mart_columns(ds, marts_dir) for key, ds in datasets.items()}
-    columns = {key: {name for name, _ in cols} for key, cols in typed.items()}
+    columns = {key: {name for name, _ in cols} | set(datasets[key].computed) for key, cols in typed.items()}
     check_specs(dashboards, columns)
     raw = {"metadata.yaml": {"type": "assets", "version": "1.0.0"}, "databases/warehouse.yaml": database_yaml()}
+    for database in sorted({ds.database for ds in datasets.values()} - {"warehouse"}):
+        raw[f"databases/{database}.yaml"] = database_yaml(database)
     for key, ds in datasets.items():
-        raw[f"datasets/warehouse/{key}.yaml"] = dataset_yaml(ds, typed[key])
+        raw[f"datasets/{ds.database}/{key}.yaml"] = dataset_yaml(ds, typed[key])
     for d in dashboards:
         for c in d.charts:
             raw[f"charts/{c.uuid}.yaml"] = chart_yaml(c, default_filters(d, c, columns))

@@ -52,6 +52,12 @@ EXTRA_RELATED_QUERY_FILTERS = {"user": security.only_self_for_non_admins, "role"
 # Every DuckDB connection: no file or network access, no extensions, settings locked, bounded.
 DB_CONNECTION_MUTATOR = security.lock_down_duckdb
 
+# Downloads (invoice PDFs, monthly Excel, generated reports) served by Superset itself, under its login
+# and the dashboards' reseller scope: orchestration/reports/blueprint.py, docs/reports.md.
+from orchestration.reports.blueprint import downloads as _cpaas_downloads  # noqa: E402
+
+BLUEPRINTS = [_cpaas_downloads]
+
 # Login attempts are rate limited in every mode (per client address; per worker with memory://).
 RATELIMIT_ENABLED = True
 AUTH_RATE_LIMITED = True

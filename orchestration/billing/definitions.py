@@ -2,7 +2,7 @@
 documents asset (invoice PDFs, Excel reports), the billing job and its schedule.
 
 The lead registers in the top-level Definitions:
-    assets=[billing_dbt_assets, billing_documents], jobs=[billing_job], schedules=[billing_schedule]
+    assets=[billing_dbt_assets, billing_documents, billing_reports], jobs=[billing_job], schedules=[billing_schedule]
 (the dbt resource key is "dbt", as for the daily dbt assets).
 
 Time zone and timing (docs/billing.md): partitions are calendar months labelled in UTC; each company's
@@ -39,6 +39,7 @@ from orchestration.assets.dbt import translator
 from orchestration.assets.publish import published_warehouse_asset
 from orchestration.billing.documents import render_month_documents
 from orchestration.dbt_project import prepared_dbt_project
+from orchestration.reports import service as reports_service
 
 # First billing month: the month of the first export day, unless set.
 BILLING_START_DATE = os.environ.get("BILLING_START_DATE", settings.EXPORT_START.replace(day=1).isoformat())
@@ -143,16 +144,35 @@ def billing_documents(context: AssetExecutionContext) -> MaterializeResult:
     )
 
 
+@asset(
+    name="billing_reports",
+    key_prefix=["billing"],
+    group_name="billing",
+    partitions_def=billing_months,
+    deps=[billing_documents.key],
+    description="The Reports page's Excel reports (calls, chats, notifications) of every active company of "
+    "the month, registered in the report registry (docs/reports.md); unchanged numbers add no new report.",
+)
+def billing_reports(context: AssetExecutionContext) -> MaterializeResult:
+    rows = reports_service.monthly(context.partition_key, settings.WAREHOUSE_PATH)
+    failed = [r for r in rows if r["status"] != "succeeded"]
+    for row in failed:
+        context.log.error(f"report {row['report_id']} ({row['name']}) failed: {row['error']}")
+    return MaterializeResult(metadata={"reports_generated": len(rows) - len(failed), "reports_failed": len(failed)})
+
+
 # Superset sees the month's invoices once they are built and rendered
 billing_serving_warehouse = published_warehouse_asset(
-    "serving_warehouse_after_billing", upstream=[billing_documents.key], partitions_def=billing_months
+    "serving_warehouse_after_billing",
+    upstream=[billing_documents.key, billing_reports.key],
+    partitions_def=billing_months,
 )
 
 billing_job = define_asset_job(
     name="billing_job",
     description="Monthly billing: rate usage, build draft/final invoices, reseller report, account "
-    "transactions, then render invoice PDFs and Excel reports.",
-    selection=AssetSelection.assets(billing_dbt_assets, billing_documents, billing_serving_warehouse),
+    "transactions, then render invoice PDFs and Excel reports, and the Reports page's reports.",
+    selection=AssetSelection.assets(billing_dbt_assets, billing_documents, billing_reports, billing_serving_warehouse),
     partitions_def=billing_months,
 )
 

@@ -168,6 +168,18 @@ def _synthetic_marts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create table {schema}.{table} as select {', '.join(exprs)} from range(240) t(i)")
 
 
+def seed_report_registry(warehouse: Path) -> None:
+    """One generated report in this session's registry, so the Reports dashboard has rows."""
+    from orchestration.reports import service
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    company_id, day = con.execute(
+        "select company_id, min(local_date) from notifications.fct_notifications_daily group by 1 order by 1 limit 1"
+    ).fetchone()
+    con.close()
+    assert service.generate(company_id, f"{day:%Y-%m}", "notifications", warehouse=warehouse)["status"] == "succeeded"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -206,6 +218,8 @@ def superset_url(superset_home, serving_path):
     port = _free_port()
     os.environ["SUPERSET_HOME"] = str(superset_home)
     os.environ["SERVING_WAREHOUSE_PATH"] = str(serving_path)
+    os.environ["REPORTS_PATH"] = str(superset_home / "reports")
+    seed_report_registry(serving_path)
     proc = server.start(superset_home, port=port, workers=2)
     url = f"http://127.0.0.1:{port}"
     try:

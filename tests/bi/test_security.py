@@ -91,7 +91,9 @@ def _data(resp: requests.Response) -> list[dict]:
 
 
 def _sql_lab(admin: SupersetClient, sql: str) -> requests.Response:
-    database_id = admin.list_all("database", ["id"])[0]["id"]
+    database_id = next(
+        d["id"] for d in admin.list_all("database", ["id", "database_name"]) if d["database_name"] == "CPaaS warehouse"
+    )
     body = {"database_id": database_id, "sql": sql, "runAsync": False, "client_id": uuid.uuid4().hex[:10]}
     return admin.post("/api/v1/sqllab/execute/", json=body)
 

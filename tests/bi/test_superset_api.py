@@ -11,6 +11,7 @@ from orchestration import settings
 from orchestration.bi import bundle, cli, server
 from orchestration.bi.client import SupersetClient
 from orchestration.publish import PUBLISHED_SCHEMAS
+from orchestration.reports.store import registry_path
 
 
 def _charts(client: SupersetClient) -> dict[str, int]:
@@ -29,14 +30,18 @@ def test_bundle_has_every_dashboard_and_no_machine_path():
     for rel, text in files.items():
         assert "/work/" not in text and "/tmp/" not in text and "/home/" not in text, rel
         if rel.startswith("databases/"):
-            assert yaml.safe_load(text)["sqlalchemy_uri"] == "duckdb:///" + bundle.URI_PLACEHOLDER
+            placeholder = bundle.REGISTRY_PLACEHOLDER if "reports" in rel else bundle.URI_PLACEHOLDER
+            assert yaml.safe_load(text)["sqlalchemy_uri"] == "duckdb:///" + placeholder
 
 
 def test_datasets_read_marts_only():
     for rel, text in bundle.read_bundle().items():
         if rel.startswith("datasets/"):
             data = yaml.safe_load(text)
-            assert data["schema"] in PUBLISHED_SCHEMAS, rel
+            # the report registry is the one dataset outside the marts (docs/reports.md)
+            assert (
+                data["schema"] in PUBLISHED_SCHEMAS or rel == "datasets/cpaas_reports/reports.report_registry.yaml"
+            ), rel
             assert not data.get("sql"), f"{rel}: virtual datasets would bypass the marts"
 
 
@@ -239,10 +244,12 @@ def test_export_round_trip(superset_url, tmp_path):
 
 
 def test_database_points_at_serving_file(admin, serving_path):
-    dbs = admin.list_all("database", ["id", "database_name"])
-    assert len(dbs) == 1
-    uri = admin.get_json(f"/api/v1/database/{dbs[0]['id']}/connection")["result"]["sqlalchemy_uri"]
+    dbs = {d["database_name"]: d["id"] for d in admin.list_all("database", ["id", "database_name"])}
+    assert set(dbs) == {"CPaaS warehouse", bundle.REPORTS_DATABASE_NAME}
+    uri = admin.get_json(f"/api/v1/database/{dbs['CPaaS warehouse']}/connection")["result"]["sqlalchemy_uri"]
     assert uri == f"duckdb:///{serving_path}"
+    uri = admin.get_json(f"/api/v1/database/{dbs[bundle.REPORTS_DATABASE_NAME]}/connection")["result"]["sqlalchemy_uri"]
+    assert uri == f"duckdb:///{registry_path()}"
 
 
 def _reseller_companies(marts, reseller_id):

@@ -9,9 +9,10 @@ from orchestration.bi.specs import (
     customer_dynamics,
     invoices,
     notifications,
+    reports,
     reseller_billing,
     telephony,
 )
 
-MODULES = [notifications, chats, telephony, invoices, reseller_billing, customer_dynamics, account_usage]
+MODULES = [notifications, chats, telephony, invoices, reseller_billing, customer_dynamics, account_usage, reports]
 DASHBOARDS = [module.DASHBOARD for module in MODULES]

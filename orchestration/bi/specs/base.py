@@ -30,6 +30,8 @@ class Dataset:
     dttm: str | None  # main time column (None: no period filter)
     metrics: dict[str, str]  # metric_name -> SQL expression
     formats: dict[str, str] = field(default_factory=dict)  # metric_name -> d3 format
+    computed: dict[str, str] = field(default_factory=dict)  # calculated column -> SQL expression (links)
+    database: str = "warehouse"  # or "reports": the report registry (orchestration/reports/store.py)
 
     @property
     def key(self) -> str:

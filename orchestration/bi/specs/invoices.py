@@ -2,12 +2,21 @@
 
 from orchestration.bi.specs.base import PERIOD, Chart, Dashboard, Dataset, counter, raw_table, select, selects, table
 
+_WELL_FORMED = "regexp_full_match(invoice_id, 'INV-[0-9]{4}-[0-9]{2}-[0-9]{6,12}(-[A-Z]{3})?')"
 invoices = Dataset(
     "billing",
     "fct_invoices",
     "invoice_month",
     {"invoices": "count(*)", "total_amount": "sum(total_amount)", "adjustment_amount": "sum(adjustment_amount)"},
     {"total_amount": ",.2f", "adjustment_amount": ",.2f"},
+    # download links, served by Superset under the dashboards' access rules (orchestration/reports/blueprint.py);
+    # only well-formed invoice ids become a link (the table renders these cells as HTML)
+    computed={
+        "pdf": f"case when {_WELL_FORMED} then '<a href=\"/cpaas/documents/invoice/' || invoice_id || '\">' || "
+        "case when invoice_status = 'final' then 'PDF' else 'PDF (draft)' end || '</a>' end",
+        "monthly_excel": f"case when {_WELL_FORMED} then '<a href=\"/cpaas/documents/monthly/' || invoice_id || "
+        "'\">Excel ' || strftime(invoice_month, '%Y-%m') || '</a>' end",
+    },
 )
 lines = Dataset(
     "billing", "fct_invoice_lines", "invoice_month", {"lines": "count(*)", "amount": "sum(amount)"}, {"amount": ",.2f"}
@@ -61,6 +70,8 @@ INVOICE_COLUMNS = [
     "currency",
     "issuer_name",
     "issued_at",
+    "pdf",
+    "monthly_excel",
 ]
 LINE_COLUMNS = [
     "invoice_id",
@@ -99,7 +110,15 @@ DASHBOARD = Dashboard(
             counter("Account transactions", transactions, "transactions"),
             counter("Unpriced usage events", unpriced, "unpriced_events"),
         ],
-        [raw_table("Invoices", invoices, INVOICE_COLUMNS, [("invoice_month", False), ("invoice_id", True)])],
+        [
+            raw_table(
+                "Invoices",
+                invoices,
+                INVOICE_COLUMNS,
+                [("invoice_month", False), ("invoice_id", True)],
+                extra={"allow_render_html": True},
+            )
+        ],
         [
             Chart(
                 "Invoice totals by month and currency",

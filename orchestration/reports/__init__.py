@@ -1,0 +1,1 @@
+"""Reports people download: generated Excel reports (registry, immutable files) and Superset downloads."""
