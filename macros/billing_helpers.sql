@@ -1,6 +1,6 @@
 {#- Monthly billing helpers (docs/billing.md). Money is DECIMAL end to end: DuckDB turns a decimal
     division into DOUBLE, so the only division of the rating (per-minute prices, currency conversion)
-    goes through billing_divide(), which divides exactly in 128-bit integers. -#}
+    goes through exact_divide(), which divides exactly in 128-bit integers. -#}
 
 {#- Services the export contract declares billable, and how their quantity is measured. -#}
 {% macro billing_known_services() -%}
@@ -24,7 +24,7 @@
 {%- endmacro %}
 
 {#- Invoice rounding: an exact amount rounded half away from zero to the currency's minor unit. -#}
-{% macro billing_round_money(amount, currency_column) -%}
+{% macro round_to_minor_unit(amount, currency_column) -%}
     {#- each branch cast on its own: a CASE takes the type of its first branch -#}
     (case {{ billing_minor_units(currency_column) }}
         when 0 then cast(round(cast({{ amount }} as decimal(38, 12)), 0) as decimal(18, 4))
@@ -36,7 +36,7 @@
 
 {#- Exact numerator / denominator as DECIMAL(38, 12), rounded half away from zero at the 12th
     decimal. Both operands are exact decimals with at most 12 decimals, |numerator| < 8e13. -#}
-{% macro billing_divide(numerator, denominator) -%}
+{% macro exact_divide(numerator, denominator) -%}
     {%- set n -%}cast(cast({{ numerator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
     {%- set d -%}cast(cast({{ denominator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
     cast(
@@ -91,20 +91,14 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- First day of the company-local calendar month of a UTC timestamp. -#}
-{% macro billing_month_of(utc_column, timezone_column) -%}
-    cast(date_trunc('month', {{ local_timestamp(utc_column, timezone_column) }}) as date)
-{%- endmacro %}
 
-{#- UTC instant of a company-local wall-clock timestamp. -#}
-{% macro billing_local_to_utc(local_column, timezone_column) -%}
-    cast(timezone('UTC', timezone(coalesce({{ timezone_column }}, 'UTC'), cast({{ local_column }} as timestamp))) as timestamp)
-{%- endmacro %}
+
+
 
 {#- When an invoice of a month stops being a draft: local midnight of the 1st of the next month
     plus var invoice_grace_days, as a UTC timestamp. -#}
 {% macro billing_finalisation_due(month_column, timezone_column) -%}
-    {{ billing_local_to_utc(
+    {{ local_to_utc(
         "cast(" ~ month_column ~ " as timestamp) + interval 1 month + to_days(" ~ var('invoice_grace_days') | int ~ ")",
         timezone_column) }}
 {%- endmacro %}
@@ -168,7 +162,7 @@
 {#- Zero-padded decimal text of an integer that is never truncated (DuckDB's lpad cuts longer strings):
     0 <= value < 10^width is padded to width digits, anything else is written in full. The two forms
     cannot collide: padded texts have exactly `width` characters, the others more (or a minus sign). -#}
-{% macro billing_padded_id(value_column, width) -%}
+{% macro padded_id(value_column, width) -%}
     (case
         when {{ value_column }} >= 0 and {{ value_column }} < {{ 10 ** width }}
             then lpad(cast({{ value_column }} as varchar), {{ width }}, '0')
@@ -180,12 +174,12 @@
     integer company id (fct_invoice_lines appends -<currency> to an invoice in another currency than
     the company's current one). -#}
 {% macro billing_invoice_id(month_column, company_column) -%}
-    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || {{ billing_padded_id(company_column, 6) }})
+    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || {{ padded_id(company_column, 6) }})
 {%- endmacro %}
 
 {#- Invoice line id: <invoice id>-<line number, at least 3 digits>, unique for any number of lines. -#}
 {% macro billing_invoice_line_id(invoice_id_column, line_number_column) -%}
-    ({{ invoice_id_column }} || '-' || {{ billing_padded_id(line_number_column, 3) }})
+    ({{ invoice_id_column }} || '-' || {{ padded_id(line_number_column, 3) }})
 {%- endmacro %}
 
 {#- When a billing month's reference data (companies, tariffs) is frozen: the earliest moment any

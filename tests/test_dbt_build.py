@@ -243,7 +243,7 @@ def test_staging_keys_are_columns_with_not_null(built_warehouse):
             continue
         if name == "unique":
             keys.append((model, [kwargs["column_name"]]))
-        elif name == "marts_unique_combination":
+        elif name == "unique_combination_of_columns":
             keys.append((model, kwargs["combination_of_columns"]))
     assert "model.cpaas.stg_platform__exchange_rates" in {model for model, _ in keys}
     untested = [(model, column) for model, columns in keys for column in columns if (model, column) not in not_null]

@@ -157,7 +157,7 @@ final as (
         unioned.usage_at,
         cast(unioned.usage_at as date) as usage_date_utc,
         {{ local_date('unioned.usage_at', 'companies.timezone') }} as local_date,
-        {{ billing_month_of('unioned.usage_at', 'companies.timezone') }} as billing_month,
+        {{ local_month_start('unioned.usage_at', 'companies.timezone') }} as billing_month,
         cast(unioned.quantity as bigint) as quantity,
         cast(unioned.talk_ms as bigint) as talk_ms,
         unioned.is_delivered,

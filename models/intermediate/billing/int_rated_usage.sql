@@ -194,7 +194,7 @@ package_months as (
     -- a package activation or renewal makes its package active for that company-local month
     select distinct
         txn.company_id,
-        {{ billing_month_of('txn.occurred_at', 'companies.timezone') }} as billing_month,
+        {{ local_month_start('txn.occurred_at', 'companies.timezone') }} as billing_month,
         txn.package_id
     from {{ ref('stg_platform__balance_transactions') }} as txn
     inner join current_companies as companies on txn.company_id = companies.company_id
@@ -333,7 +333,7 @@ final as (
         is_delivered,
         cast(unit_divisor as integer) as unit_divisor,
         cast(company_base_quantity as bigint) as billable_base_quantity,
-        cast({{ billing_divide('company_base_quantity', 'unit_divisor') }} as decimal(18, 6)) as billable_units,
+        cast({{ exact_divide('company_base_quantity', 'unit_divisor') }} as decimal(18, 6)) as billable_units,
         cast(covered_base_quantity as bigint) as package_covered_base_quantity,
         cast(paid_base_quantity as bigint) as paid_base_quantity,
         covered_base_quantity > 0 and paid_base_quantity = 0 as is_package_covered,
@@ -344,7 +344,7 @@ final as (
         company_currency,
         case
             when company_rating_issue is null then
-            {{ billing_divide(
+            {{ exact_divide(
                 'paid_base_quantity * company_unit_price * company_rate_to',
                 'unit_divisor * company_rate_from') }}
         end as company_amount,
@@ -356,7 +356,7 @@ final as (
         reseller_currency as wholesale_currency,
         case
             when reseller_id is not null and wholesale_rating_issue is null then
-            {{ billing_divide(
+            {{ exact_divide(
                 'wholesale_base_quantity * wholesale_unit_price * wholesale_rate_to',
                 'unit_divisor * wholesale_rate_from') }}
         end as wholesale_amount,

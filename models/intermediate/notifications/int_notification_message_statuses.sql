@@ -29,13 +29,13 @@ window_messages as (
     -- messages created in the window, older messages whose status events arrived in it, and the messages
     -- of companies whose time zone came into force in it (their local dates move)
     select message_id from notifications
-    where {{ marts_export_window('export_date') }}
+    where {{ in_export_window('export_date') }}
     union
     select message_id from notifications
-    where company_id in ({{ marts_retimed_companies() }})
+    where company_id in ({{ companies_retimed_in_window() }})
     union
     select message_id from status_events
-    where {{ marts_export_window('export_date') }}
+    where {{ in_export_window('export_date') }}
 ),
 
 batch_notifications as (

@@ -117,7 +117,7 @@ candidates as (
         )
         {%- if var('billing_month', none) is none %}
             -- without a billing_month: every month that has ended in the company's time zone
-            and {{ billing_local_to_utc("target_months.invoice_month + interval 1 month", "companies.timezone") }}
+            and {{ local_to_utc("target_months.invoice_month + interval 1 month", "companies.timezone") }}
             <= as_of.as_of
         {%- endif %}
 ),
@@ -285,7 +285,7 @@ final as (
         {{ billing_unit_name('service') }} as unit,
         cast(usage_count as bigint) as usage_count,
         cast(quantity_base as bigint) as quantity_base,
-        cast({{ billing_divide('quantity_base', 'unit_divisor') }} as decimal(18, 6)) as quantity,
+        cast({{ exact_divide('quantity_base', 'unit_divisor') }} as decimal(18, 6)) as quantity,
         cast(unit_price as decimal(18, 6)) as unit_price,
         price_currency,
         cast(amount as decimal(18, 4)) as amount,

@@ -21,8 +21,8 @@ calls as (
     -- calls exported in the window, and every call of a company whose time zone came into force in it
     select * from {{ ref('stg_platform__calls') }}
     where
-        {{ marts_export_window('export_date', this_column='export_date') }}
-        or company_id in ({{ marts_retimed_companies(this_column='export_date') }})
+        {{ in_export_window('export_date', this_column='export_date') }}
+        or company_id in ({{ companies_retimed_in_window(this_column='export_date') }})
 ),
 
 companies as (

@@ -1,5 +1,5 @@
 {#- Generic test: the combination of columns is unique (rows returned = duplicated combinations). -#}
-{% test marts_unique_combination(model, combination_of_columns) %}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
     select
         {{ combination_of_columns | join(', ') }},
         count(*) as n_rows
