@@ -17,19 +17,3 @@
         when {{ score_column }} between 9 and 10 then 'promoter'
     end
 {%- endmacro %}
-
-{#- Rank of a notification status for events at the same instant: a later stage wins the tie. -#}
-{% macro marts_notification_status_rank(status_column) -%}
-    case {{ status_column }}
-        when 'created' then 1
-        when 'created_optional' then 1
-        when 'delayed' then 2
-        when 'pending' then 3
-        when 'omitted_optional' then 4
-        when 'canceled' then 5
-        when 'error' then 5
-        when 'undelivered' then 6
-        when 'delivered' then 7
-        else 0
-    end
-{%- endmacro %}

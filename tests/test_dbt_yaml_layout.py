@@ -34,7 +34,7 @@ def _indentation_problems(path: Path) -> list[str]:
     """Lines whose block does not start exactly two spaces deeper than the key that opens it."""
     lines = [line for line in path.read_text().splitlines() if line.strip() and not line.lstrip().startswith("#")]
     problems = []
-    for line, following in zip(lines, lines[1:]):
+    for line, following in zip(lines, lines[1:], strict=False):
         if re.fullmatch(r"\s*(- )?[\w.-]+:", line.rstrip()):
             depth = len(line) - len(line.lstrip()) + (2 if line.lstrip().startswith("- ") else 0)
             if len(following) - len(following.lstrip()) != depth + 2:
@@ -66,7 +66,9 @@ def test_recurring_columns_use_their_doc_block():
     assert {"company_id", "local_date", "export_date"} <= blocks
     uses: dict[str, int] = dict.fromkeys(blocks, 0)
     for path in PROPERTY_FILES:
-        for node in (yaml.safe_load(path.read_text()) or {}).get("models") or []:
+        content = yaml.safe_load(path.read_text()) or {}
+        tables = [table for source in content.get("sources") or [] for table in source.get("tables") or []]
+        for node in (content.get("models") or []) + tables:
             for column in node.get("columns") or []:
                 description = column.get("description") or ""
                 assert description.strip(), f"{node['name']}.{column['name']} has no description"
@@ -74,3 +76,23 @@ def test_recurring_columns_use_their_doc_block():
                     assert name in blocks, name
                     uses[name] += 1
     assert [name for name, count in uses.items() if count < 2] == []
+
+
+MACRO = re.compile(r"\{%-?\s*(macro|test)\s+(\w+)\((.*?)\)\s*-?%\}", re.S)
+
+
+def test_every_macro_is_documented_with_its_arguments():
+    """macros/_macros.yml describes every macro of macros/ and names exactly its arguments."""
+    defined = {}
+    for path in (PROJECT_DIR / "macros").glob("*.sql"):
+        for kind, name, arguments in MACRO.findall(path.read_text()):
+            key = f"test_{name}" if kind == "test" else name
+            defined[key] = [argument.split("=")[0].strip() for argument in arguments.split(",") if argument.strip()]
+    documented = {
+        macro["name"]: [argument["name"] for argument in macro.get("arguments") or []]
+        for macro in yaml.safe_load((PROJECT_DIR / "macros" / "_macros.yml").read_text())["macros"]
+    }
+    for name, arguments in defined.items():
+        assert name in documented, f"macro {name} is not in macros/_macros.yml"
+        assert documented[name] == arguments, name
+    assert sorted(documented) == sorted(defined)

@@ -168,11 +168,19 @@ with_tariffs as (
             and (wholesale_default.valid_to is null or w.usage_at < wholesale_default.valid_to)
 ),
 
+with_divisors as (
+    -- base quantities per priced unit of the service (seed services; 1 for an unknown service)
+    select
+        with_tariffs.*,
+        coalesce(services.unit_divisor, 1) as unit_divisor
+    from with_tariffs
+    left join {{ ref('services') }} as services on with_tariffs.service = services.service
+),
+
 with_quantities as (
     -- base quantity: messages / segments, or call seconds rounded up to the tariff's rounding
     select
         *,
-        {{ billing_unit_divisor('service') }} as unit_divisor,
         case
             when talk_ms is null then quantity
             when company_rounding_seconds is null then (talk_ms + 999) // 1000
@@ -187,7 +195,7 @@ with_quantities as (
                 ((talk_ms + 1000 * wholesale_rounding_seconds - 1) // (1000 * wholesale_rounding_seconds))
                 * wholesale_rounding_seconds
         end as wholesale_base_quantity
-    from with_tariffs
+    from with_divisors
 ),
 
 package_months as (

@@ -33,8 +33,12 @@ companies as (
 ),
 
 tariffs as (
+    -- tariffs of the call services (priced per minute, seed services)
     select * from {{ ref('stg_platform__tariffs') }}
-    where service in ('call_outbound', 'call_inbound')
+    where service in (
+        select services.service from {{ ref('services') }} as services
+        where services.unit = 'minute'
+    )
 ),
 
 call_tariffs as (
