@@ -5,8 +5,30 @@
     invoice lines billed for that period (regular lines plus later adjustments). Retail in the
     company's currency, wholesale in the reseller's. -#}
 
-{%- set services = ['sms', 'viber', 'whatsapp', 'email', 'push', 'chat_operator', 'chat_bot', 'chat_user',
-    'chat_alice', 'call_outbound', 'call_inbound', 'bot_api'] %}
+{#- One group of columns per service of seed `services`, in the seed's row order, named by how the
+    service is counted: SMS-like (unit segment) delivered and segments, notification channels sent and
+    delivered, calls (unit minute) calls and seconds, anything else messages. A new service row adds its
+    columns. The list is read from the built seeds when the model runs; a build without them fails. -#}
+{%- set services_relation = ref('services') %}
+{%- set channels_relation = ref('channels') %}
+{%- set services = [] %}
+{%- if execute %}
+    {%- if load_relation(services_relation) is none or load_relation(channels_relation) is none %}
+        {%- if flags.WHICH in ('run', 'build') %}
+            {{ exceptions.raise_compiler_error(
+                "seeds services and channels are not built: run `dbt seed` (or `dbt build`) first") }}
+        {%- endif %}
+    {%- else %}
+        {%- set kinds = run_query(
+            "select services.service, case when services.unit = 'segment' then 'sms'"
+            ~ " when services.unit = 'minute' then 'call'"
+            ~ " when services.service in (select channels.billing_service from " ~ channels_relation
+            ~ " as channels where channels.channel_family = 'notification') then 'notification'"
+            ~ " else 'message' end as kind"
+            ~ " from " ~ services_relation ~ " as services order by services.rowid") %}
+        {%- set services = kinds.rows | list %}
+    {%- endif %}
+{%- endif %}
 
 with
 
@@ -56,14 +78,14 @@ pivoted as (
         keys.billing_month,
         any_value(keys.retail_currency) as retail_currency,
         any_value(keys.wholesale_currency) as wholesale_currency,
-        {%- for s in services %}
-            {%- if s == 'sms' %}
-                coalesce(sum(usage.usage_count) filter (where usage.service = 'sms'), 0) as sms_delivered,
-                coalesce(sum(usage.usage_quantity) filter (where usage.service = 'sms'), 0) as sms_segments,
-            {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
+        {%- for s, kind in services %}
+            {%- if kind == 'sms' %}
+                coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_delivered,
+                coalesce(sum(usage.usage_quantity) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_segments,
+            {%- elif kind == 'notification' %}
                 coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_sent,
                 coalesce(sum(usage.delivered_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_delivered,
-            {%- elif s.startswith('call_') %}
+            {%- elif kind == 'call' %}
                 coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_calls,
                 coalesce(sum(usage.talk_seconds) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_seconds,
             {%- else %}
@@ -93,14 +115,14 @@ final as (
         pivoted.billing_month,
         coalesce(pivoted.retail_currency, companies.currency) as retail_currency,
         coalesce(pivoted.wholesale_currency, resellers.currency) as wholesale_currency,
-        {%- for s in services %}
-            {%- if s == 'sms' %}
-                cast(pivoted.sms_delivered as bigint) as sms_delivered,
-                cast(pivoted.sms_segments as bigint) as sms_segments,
-            {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
+        {%- for s, kind in services %}
+            {%- if kind == 'sms' %}
+                cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
+                cast(pivoted.{{ s }}_segments as bigint) as {{ s }}_segments,
+            {%- elif kind == 'notification' %}
                 cast(pivoted.{{ s }}_sent as bigint) as {{ s }}_sent,
                 cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
-            {%- elif s.startswith('call_') %}
+            {%- elif kind == 'call' %}
                 cast(pivoted.{{ s }}_calls as bigint) as {{ s }}_calls,
                 cast(pivoted.{{ s }}_seconds as bigint) as {{ s }}_seconds,
             {%- else %}
