@@ -273,6 +273,8 @@ def _column(seed: str, column: str, **where: str) -> tuple[str, ...]:
 
 SERVICES = _column("services", "service")
 CURRENCIES = _column("currencies", "currency_code")
+# ISO 4217 minor units of the billing currencies (2 for a currency the seed does not list, as in dbt).
+MINOR_UNITS = {row["currency_code"]: int(row["minor_units"]) for row in seed_rows("currencies")}
 
 # How each service's units are counted from the export (keys: the services of seeds/services.csv).
 BILLABLE_UNITS = {

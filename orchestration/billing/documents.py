@@ -29,7 +29,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from orchestration import settings
+from orchestration import contract, settings
 
 
 @dataclass
@@ -44,17 +44,9 @@ class DocumentsResult:
     unpriced_events: dict[str, int] = field(default_factory=dict)
 
 
-# ISO 4217 minor units, the same lists as macro billing_minor_units (2 for every other currency).
-_MINOR_UNITS = {
-    **dict.fromkeys(("JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG", "RWF"), 0),
-    **dict.fromkeys(("KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD"), 3),
-    **dict.fromkeys(("CLF", "UYW"), 4),
-}
-
-
 def _money(value: Decimal | None, currency: str) -> str:
     """An amount as stored (already rounded to the currency's minor unit), shown with that many decimals."""
-    places = _MINOR_UNITS.get(currency, 2)
+    places = contract.MINOR_UNITS.get(currency, 2)
     return f"{(value or Decimal(0)):,.{places}f} {currency}"
 
 

@@ -14,7 +14,6 @@ Document layout under DOCUMENTS_PATH (beside invoices/ and reports/):
 from __future__ import annotations
 
 import contextlib
-import csv
 import getpass
 import os
 from dataclasses import asdict, dataclass
@@ -28,12 +27,11 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from orchestration import settings
+from orchestration import contract, settings
 from orchestration.billing.documents import _atomic_write, _money, _para_text
 
 # The largest top-up accepted, in US dollars (converted at the latest rate): a typo guard, not a policy.
 MAX_TOPUP_USD = Decimal(os.environ.get("TOPUP_MAX_USD", "1000000"))
-CURRENCIES_SEED = settings.PROJECT_DIR / "seeds" / "currencies.csv"
 
 # Written by this module and created identically by the pre-hook of fct_topup_invoices
 # (macro billing_topup_ledger_create), so a fresh build reads an empty table.
@@ -76,12 +74,6 @@ class TopupInvoice:
     document_path: str
 
 
-def minor_units() -> dict[str, int]:
-    """ISO 4217 currencies the platform bills in (seeds/currencies.csv) and their minor units."""
-    with open(CURRENCIES_SEED, newline="") as fh:
-        return {row["currency_code"]: int(row["minor_units"]) for row in csv.DictReader(fh)}
-
-
 def checked_amount(amount: str | Decimal | float, currency: str, units_per_usd: Decimal | None) -> Decimal:
     """A positive amount with at most the currency's minor digits and below the limit."""
     try:
@@ -98,7 +90,7 @@ def checked_amount(amount: str | Decimal | float, currency: str, units_per_usd: 
             f"amount {value:f} {currency} is above the top-up limit ({MAX_TOPUP_USD:,} USD = {limit:,.0f} {currency});"
             " split it or raise TOPUP_MAX_USD"
         )
-    places = minor_units()[currency]
+    places = contract.MINOR_UNITS[currency]
     exact = Decimal(1).scaleb(-places)
     if value != value.quantize(exact):
         raise TopupError(f"amount {amount!r} has more decimals than {currency} allows ({places})")
@@ -197,7 +189,7 @@ def create_topup_invoice(
     except (TypeError, ValueError):
         raise TopupError(f"company must be a company id (integer), got {company_id!r}") from None
     currency = str(currency).strip().upper()
-    if currency not in minor_units():
+    if currency not in contract.MINOR_UNITS:
         raise TopupError(f"unknown currency {currency!r}: not one of seeds/currencies.csv")
     created_by = (created_by or getpass.getuser()).strip() or "operator"
     created_at = _created_at(as_of)
