@@ -70,7 +70,7 @@ def run_step(function: Callable[..., dict], **kwargs) -> dict:
         return pool.apply(_in_child, (function, kwargs))
 
 
-def dbt_command(warehouse: Path, target: Path, args: list[str]) -> dict:
+def dbt_command(warehouse: Path, target: Path, args: list[str], extra_env: dict[str, str] | None = None) -> dict:
     from orchestration.dbt_project import DBT_EXECUTABLE
 
     # each warehouse of the run bills into its own invoice ledger: a ledger restores its final invoices
@@ -81,6 +81,7 @@ def dbt_command(warehouse: Path, target: Path, args: list[str]) -> dict:
         "WAREHOUSE_PATH": str(warehouse),
         "DBT_TARGET_PATH": str(target),
         "BILLING_LEDGER_PATH": str(ledger),
+        **(extra_env or {}),
     }
     command = [DBT_EXECUTABLE, "--quiet", *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     started = time.monotonic()
@@ -88,6 +89,8 @@ def dbt_command(warehouse: Path, target: Path, args: list[str]) -> dict:
     seconds = time.monotonic() - started
     if completed.returncode != 0:
         raise RuntimeError(f"dbt {' '.join(args)} failed:\n{completed.stdout[-6000:]}\n{completed.stderr[-3000:]}")
+    if not (target / "run_results.json").exists():  # dbt parse
+        return {"seconds": seconds, "startup_seconds": round(seconds, 2), "nodes": {}}
     run_results = json.loads((target / "run_results.json").read_text())
     # dbt's start-up: the process, reading the project, parsing (a full parse when --vars changed), the
     # manifest; everything before and after the nodes ran (run_results' elapsed_time)
@@ -295,13 +298,23 @@ def step_daily(landing: Path, warehouse: Path, serving: Path, target: Path, day:
     from dagster import TimeWindow
 
     from orchestration import publish
-    from orchestration.assets.dbt import DbtBuildConfig, daily_build_args, dbt_daily_models
+    from orchestration.assets.dbt import (
+        DbtBuildConfig,
+        daily_build_args,
+        daily_build_env,
+        dbt_daily_models,
+        keep_partial_parse,
+    )
     from orchestration.assets.partitions import export_days
 
     window: TimeWindow = export_days.time_window_for_partition_key(day.isoformat())
     args = daily_build_args(window, DbtBuildConfig()) + asset_selection(dbt_daily_models)
     load = step_load(landing, warehouse, [day])
-    dbt = dbt_command(warehouse, target, args)
+    # as Dagster runs it: a target folder of its own, the window in the environment, the partial parse
+    # of the previous daily run (or of the deploy's parse)
+    run_target = target.parent / f"daily-{day}"
+    dbt = dbt_command(warehouse, run_target, args, extra_env=daily_build_env(window, target.parent / PARTIAL_PARSE))
+    keep_partial_parse(run_target, target.parent / PARTIAL_PARSE)
     started = time.monotonic()
     published = publish.publish(warehouse, serving)
     publish_seconds = time.monotonic() - started
@@ -316,6 +329,20 @@ def step_daily(landing: Path, warehouse: Path, serving: Path, target: Path, day:
         "nodes": dbt["nodes"],
         "dbt_args": args,
     }
+
+
+PARTIAL_PARSE = "daily_partial_parse.msgpack"
+
+
+def step_deploy_parse(warehouse: Path, target: Path) -> dict:
+    """`dbt parse` with a daily run's --vars, once per deploy: daily runs start from its partial parse."""
+    from orchestration.assets.dbt import DbtBuildConfig, daily_build_args, keep_partial_parse
+    from orchestration.assets.partitions import export_days
+
+    window = export_days.time_window_for_partition_key("2026-07-01")
+    result = dbt_command(warehouse, target, ["parse", *daily_build_args(window, DbtBuildConfig())[1:3]])
+    keep_partial_parse(target, target.parent / PARTIAL_PARSE)
+    return result
 
 
 def step_billing(warehouse: Path, target: Path, month: str) -> dict:
@@ -585,6 +612,8 @@ def main(argv: list[str] | None = None) -> int:
     run_step(step_load, landing=landing, warehouse=inc, days=days[:1])
     first = run_step(step_dbt, warehouse=inc, target=inc_target, args=["build", "--exclude", "tag:billing"])
     record("first day build (incremental)", first, str(days[0]))
+    deploy = run_step(step_deploy_parse, warehouse=inc, target=workdir / "incremental" / "deploy-target")
+    record("dbt parse (deploy, daily vars)", deploy, "daily runs start from its partial parse")
     daily_start = run_step(
         step_daily, landing=landing, warehouse=inc, serving=inc_serving, target=inc_target, day=days[1]
     )
