@@ -4,9 +4,12 @@
     export-day window of the run (vars min_date/max_date, as the models use it) when the tested
     relation has an export-date column: export_date or last_export_date exactly, else local_date
     from var test_window_late_days before the window (late rows land on older local dates).
-    Relations without those columns (dimensions, small marts) are tested whole. A run without
-    min_date (a plain `dbt build`, a full refresh) or with var full_tests = true tests everything.
-    The window is applied when the test runs, so a reused manifest serves every day. -#}
+    Relations without those columns (dimensions, small marts) are tested whole. The monthly billing
+    run (var billing_month, no min_date) tests the rows of its month in relations with a billing_month
+    column: a unique test of the usage is then one month's, not the history's (it ran out of memory on
+    the large profile). A run without min_date and billing_month (a plain `dbt build`, a full refresh)
+    or with var full_tests = true tests everything. The window is applied when the test runs, so a
+    reused manifest serves every day. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set filters = [] -%}
     {%- set where = config.get('where') -%}
@@ -22,7 +25,14 @@
 
 {#- The window predicate of a data test on relation, or '' when the test covers everything. -#}
 {% macro data_test_window(relation) -%}
-    {%- if not execute or var('min_date', none) is none or var('full_tests', false) -%}
+    {%- if not execute or var('full_tests', false) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if var('min_date', none) is none -%}
+        {%- if var('billing_month', none) is not none
+            and 'billing_month' in adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') -%}
+            {{ return('billing_month = ' ~ billing_run_month()) }}
+        {%- endif -%}
         {{ return('') }}
     {%- endif -%}
     {%- set min_date = "date '" ~ var('min_date') ~ "'" -%}

@@ -20,6 +20,7 @@ import logging
 import sys
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -363,13 +364,18 @@ def _checked_sql(entity: str, day: date, lines_sql: str) -> str:
     known = "{" + ", ".join(f'"{f.name}": null' for f in fields) + "}"
     return f"""
         with documents as (
+            -- trim costs more than the JSON parse: only a line not starting with '{{' is trimmed
             select source_file, line_number, line, bad_utf8,
-                   not bad_utf8 and trim(coalesce(line, '')) = '' as is_blank,
+                   not bad_utf8 and case when starts_with(line, '{{') then false
+                                         else trim(coalesce(line, '')) = '' end as is_blank,
                    coalesce(json_valid(line), false) as is_json
             from ({lines_sql})
         ),
         objects as (
-            select *, is_json and starts_with(ltrim(line), '{{') as is_object from documents
+            select *,
+                   is_json and case when starts_with(line, '{{') then true
+                                    else starts_with(ltrim(line), '{{') end as is_object
+            from documents
         ),
         -- materialised: else every reference to types / fields would parse the line again
         parsed as materialized (
@@ -390,15 +396,20 @@ def _checked_sql(entity: str, day: date, lines_sql: str) -> str:
     """
 
 
+# Checked lines wait in an in-memory database of the DuckDB instance, visible to every cursor: the
+# entities of a day are read and checked by parallel cursors (a gzip part is read by one thread).
+SCRATCH = "loader_scratch"
+
+
 def _check_lines(con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.DayParts, day: date) -> str:
-    """Read and check the parts into a temp table (returned), before the day's transaction: DuckDB
+    """Read and check the parts into a scratch table (returned), before the day's transaction: DuckDB
     reads the gzip files itself; a part it cannot read line for line as Python would (or whose count
     differs from the manifest) is read in Python. Raises CorruptExportFile, IncompleteExportDay."""
-    entity, checked = parts.entity, f"checked_{parts.entity}"
+    entity, checked = parts.entity, f"{SCRATCH}.checked_{parts.entity}"
     files = [(path, path.relative_to(landing).as_posix(), parts.expected_lines[path.name]) for path in parts.files]
     try:
         con.execute(
-            f"create or replace temp table {checked} as "
+            f"create or replace table {checked} as "
             + _checked_sql(entity, day, _duckdb_lines_sql([(path, name) for path, name, _ in files]))
         )
         counted = {
@@ -416,7 +427,7 @@ def _check_lines(con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.Da
         log.info("%s %s: read in Python (%s)", entity, day, str(error).split("\n")[0])
     con.register("python_lines", pa.concat_tables([_read_lines(path, name, lines) for path, name, lines in files]))
     try:
-        con.execute(f"create or replace temp table {checked} as " + _checked_sql(entity, day, "from python_lines"))
+        con.execute(f"create or replace table {checked} as " + _checked_sql(entity, day, "from python_lines"))
     finally:
         con.unregister("python_lines")
     return checked
@@ -495,21 +506,53 @@ def _load_entity(
     return stats
 
 
+def _check_day(con: duckdb.DuckDBPyConnection, landing: Path, parts: dict[str, layout.DayParts], day: date) -> dict:
+    """Check every entity's parts of the day, biggest first, on as many cursors as DuckDB has threads:
+    entity -> its checked table. The first error (in entity order) is raised once every check ended."""
+    present = sorted((e for e in parts if parts[e].files), key=lambda e: -sum(p.stat().st_size for p in parts[e].files))
+    con.execute(f"attach if not exists ':memory:' as {SCRATCH}")
+    workers = max(1, min(int(settings.DUCKDB_THREADS), len(present)))
+    cursors = [con.cursor() for _ in range(workers)]
+    free = list(cursors)
+
+    def check(entity: str) -> str:
+        cursor = free.pop()  # list.pop/append are atomic: each running check holds a cursor of its own
+        try:
+            return _check_lines(cursor, landing, parts[entity], day)
+        finally:
+            free.append(cursor)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {entity: pool.submit(check, entity) for entity in present}
+        errors = [futures[e].exception() for e in parts if e in futures and futures[e].exception()]
+        if errors:
+            raise errors[0]
+        return {entity: futures[entity].result() for entity in present}
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
 def load_day(
     con: duckdb.DuckDBPyConnection,
     landing: Path,
     day: date,
     entities: Iterable[str] | None = None,
     allow_shrink: bool = False,
+    landing_problems: list[str] | None = None,
 ) -> DayLoad:
     """Replace one export day of every entity atomically, if its manifest says it is complete.
 
     Raises an ExportDayError (the day left as it was) when the day is missing, incomplete, has a file
     that cannot be read, a symlink out of the landing folder, or would replace rows by fewer ones
-    (unless `allow_shrink`)."""
+    (unless `allow_shrink`). `landing_problems`: the landing folder's, when the caller has them (a scan
+    of the whole folder costs more with every day of history)."""
     landing = Path(landing)
     parts, notices = layout.day_parts(landing, day)
-    problems = layout.landing_problems(landing) + notices
+    if landing_problems is None:
+        landing_problems = layout.landing_problems(landing)
+    problems = landing_problems + notices
     for problem in problems:
         log.warning("%s: %s", day, problem)
     ensure_raw_schema(con)
@@ -518,9 +561,7 @@ def load_day(
     checked: dict[str, str] = {}
     try:
         # read and check every part first: a read error must not abort the day's transaction
-        for entity in entities:
-            if parts[entity].files:
-                checked[entity] = _check_lines(con, landing, parts[entity], day)
+        checked = _check_day(con, landing, {entity: parts[entity] for entity in entities}, day)
         con.execute("begin transaction")
         try:
             for entity in entities:
@@ -541,12 +582,13 @@ def load_days(
     """Load several days, one transaction each; a day that cannot load is reported, the others load."""
     outcome: dict[date, DayLoad | Exception] = {}
     con = connect(warehouse)
+    problems = layout.landing_problems(landing)
     try:
         ensure_raw_schema(con)
         for day in days:
             started = time.monotonic()
             try:
-                outcome[day] = load_day(con, landing, day, allow_shrink=allow_shrink)
+                outcome[day] = load_day(con, landing, day, allow_shrink=allow_shrink, landing_problems=problems)
             except ExportDayError as error:
                 outcome[day] = error
                 log.error("%s", error)

@@ -32,6 +32,7 @@ def test_benchmark_smoke_run(tmp_path):
         "ingestion (all days)",
         "full dbt build",
         "full build floor (SQL script)",
+        "dbt parse (deploy, daily vars)",
         "daily run (start of history)",
         "daily run (end of history)",
         "monthly billing run",
@@ -45,4 +46,7 @@ def test_benchmark_smoke_run(tmp_path):
     assert (
         steps["daily run (end of history)"]["published"]["rows_written"] < steps["publish (first, full copy)"]["rows"]
     )
+    # the daily runs start from a saved partial parse (the deploy's, then the previous day's)
+    assert all(steps[f"daily run ({when} of history)"]["dbt_startup_seconds"] > 0 for when in ("start", "end"))
+    assert (workdir / "incremental" / "daily_partial_parse.msgpack").exists()
     assert set(figures["ratios"]) >= {"daily run (end) / full build", "full build / floor", "ingestion / floor"}

@@ -47,13 +47,15 @@ def test_importing_the_dbt_project_parses_only_when_the_assets_need_a_stale_mani
 
 
 def test_a_daily_partition_passes_its_window_to_dbt():
-    from orchestration.assets.dbt import DbtBuildConfig, daily_build_args
+    from orchestration.assets.dbt import WINDOW_FROM_ENV, DbtBuildConfig, daily_build_args, daily_build_env
     from orchestration.assets.partitions import export_days
 
     window = export_days.time_window_for_partition_key("2026-07-15")
     args = daily_build_args(window, DbtBuildConfig())
-    assert args[0] == "build" and args[1] == "--vars"
-    assert json.loads(args[2]) == {"min_date": "2026-07-15", "max_date": "2026-07-15"}
+    # the dates go in the environment; the --vars stay the same every day (no re-parse of the project)
+    assert args[0] == "build" and args[1] == "--vars" and json.loads(args[2]) == WINDOW_FROM_ENV
+    env = daily_build_env(window)
+    assert (env["DBT_WINDOW_MIN_DATE"], env["DBT_WINDOW_MAX_DATE"]) == ("2026-07-15", "2026-07-15")
     # a day's run leaves unit tests and whole-table reconciliation tests to full-test runs
     assert args[3:] == ["--exclude-resource-type", "unit_test", "--exclude", "test_type:singular"]
     assert daily_build_args(window, DbtBuildConfig(full_refresh=True)) == ["build", "--full-refresh"]

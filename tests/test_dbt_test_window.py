@@ -41,3 +41,26 @@ def test_a_daily_run_tests_its_window_and_a_full_run_everything(tmp_path):
     assert len(full) == 3 and not any("between" in sql for sql in full.values())
     forced = json.dumps({"min_date": "2026-07-15", "max_date": "2026-07-15", "full_tests": True})
     assert not any("between" in sql for sql in compiled_tests(warehouse, tmp_path / "t3", "--vars", forced).values())
+
+
+BILLING_TEST = "unique_int_billable_usage_usage_id"
+
+
+def test_the_monthly_billing_run_tests_the_usage_of_its_month(tmp_path):
+    """The usage's unique test read the whole history in every monthly run (out of memory on the large
+    profile): a billing run tests the rows of its billing month; a run without billing_month all rows."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema intermediate")
+        con.execute("create table intermediate.int_billable_usage (usage_id varchar, billing_month date)")
+
+    def compiled(target: Path, *args: str) -> str:
+        run_dbt(warehouse, "compile", "--select", BILLING_TEST, *args, target_path=target)
+        (sql,) = [p.read_text() for p in (target / "compiled").rglob(f"{BILLING_TEST}.sql")]
+        return sql
+
+    monthly = compiled(tmp_path / "t1", "--vars", '{"billing_month": "2026-08-01"}')
+    assert "billing_month = cast(date_trunc('month', cast('2026-08-01" in monthly
+    assert "billing_month =" not in compiled(tmp_path / "t2")
+    forced = json.dumps({"billing_month": "2026-08-01", "full_tests": True})
+    assert "billing_month =" not in compiled(tmp_path / "t3", "--vars", forced)
