@@ -274,7 +274,7 @@ def chart_yaml(c: Chart, defaults: list[dict] | None = None) -> dict:
     params = chart_params(c)
     return {
         "slice_name": c.name,
-        "description": None,
+        "description": c.description or None,
         "certified_by": None,
         "certification_details": None,
         "viz_type": params["viz_type"],

@@ -30,6 +30,7 @@ class Dataset:
     dttm: str | None  # main time column (None: no period filter)
     metrics: dict[str, str]  # metric_name -> SQL expression
     formats: dict[str, str] = field(default_factory=dict)  # metric_name -> d3 format
+    descriptions: dict[str, str] = field(default_factory=dict)  # metric_name -> definition (quick help)
 
     @property
     def key(self) -> str:
@@ -54,6 +55,7 @@ class Chart:
     grain: str = "P1D"
     columns: list[str] = field(default_factory=list)  # raw table: the columns shown, in order
     order_by: list[tuple[str, bool]] = field(default_factory=list)  # raw table: (column, ascending)
+    description: str = ""  # the quick help shown on hover (the pages' definition of the figure)
 
     @property
     def uuid(self) -> str:
@@ -88,15 +90,19 @@ class Dashboard:
         return [c for row in self.rows for c in row]
 
 
-def counter(name: str, dataset: Dataset, metric: str, width: int = 3) -> Chart:
+def counter(name: str, dataset: Dataset, metric: str, width: int = 3, description: str = "") -> Chart:
     """A big number, shown in the metric's own format (as defined once on the dataset)."""
     fmt = dataset.formats.get(metric)
     extra = {"y_axis_format": fmt} if fmt else {}
-    return Chart(name, "big_number", dataset, [metric], width=width, height=COUNTER_HEIGHT, extra=extra)
+    description = description or dataset.descriptions.get(metric, "")
+    return Chart(
+        name, "big_number", dataset, [metric], width=width, height=COUNTER_HEIGHT, extra=extra, description=description
+    )
 
 
 def counters(dataset: Dataset, metrics: dict[str, str], width: int | None = None) -> list[Chart]:
-    """Big numbers {title: metric} of one dataset, sharing the 12 grid columns unless width is given."""
+    """Big numbers {title: metric} of one dataset, sharing the 12 grid columns unless width is given;
+    each one described by its metric's description on the dataset."""
     width = width or 12 // len(metrics)
     return [counter(name, dataset, metric, width) for name, metric in metrics.items()]
 
