@@ -11,9 +11,30 @@ METRICS = [
     "inbound_messages",
     "outbound_messages",
 ]
-usage = Dataset("account_usage", "fct_account_usage", "period_start", {m: f"sum({m})" for m in METRICS})
+DESCRIPTIONS = {
+    "unique_contacts": "Unique monthly contacts (UMC): distinct customers of the month; a range within a month"
+    " shows that month's total. Distinct counts are read at the chosen grain, never summed from a finer one.",
+    "resolved_conversations": "Conversations resolved in the period: started by an inbound message, with at least"
+    " one outbound message.",
+    "active_agents": "Agents (operators) who sent at least one outbound message in the period.",
+    "active_channels": "Channels connected to the platform (test and development channels excluded).",
+    "proactive_messages": "Outbound messages sent through the proactive API in the period.",
+    "inbound_messages": "Messages from customers.",
+    "outbound_messages": "Messages to customers (operators and bots).",
+}
+usage = Dataset(
+    "account_usage",
+    "fct_account_usage",
+    "period_start",
+    {m: f"sum({m})" for m in METRICS},
+    descriptions=DESCRIPTIONS,
+)
 by_platform = Dataset(
-    "account_usage", "fct_account_usage_by_platform", "period_start", {m: f"sum({m})" for m in METRICS}
+    "account_usage",
+    "fct_account_usage_by_platform",
+    "period_start",
+    {m: f"sum({m})" for m in METRICS},
+    descriptions=DESCRIPTIONS,
 )
 HOURLY = "PT1H"  # the finest grain; the required period-grain filter picks the rows
 

@@ -56,6 +56,13 @@ class Chart:
     columns: list[str] = field(default_factory=list)  # raw table: the columns shown, in order
     order_by: list[tuple[str, bool]] = field(default_factory=list)  # raw table: (column, ascending)
     description: str = ""  # the quick help shown on hover (the pages' definition of the figure)
+    cumulative: bool = False  # time series: running totals from the start of the selected period
+
+    def quick_help(self) -> str:
+        """The chart's description, else the definitions of its metrics (Dataset.descriptions)."""
+        if self.description:
+            return self.description
+        return " ".join(self.dataset.descriptions[m] for m in self.metrics if m in self.dataset.descriptions)
 
     @property
     def uuid(self) -> str:
@@ -72,6 +79,8 @@ class Filter:
     multi: bool = True
     required: bool = False
     exclude: tuple[str, ...] = ()  # chart names out of the filter's scope
+    description: str = ""  # shown on hover in the filter bar
+    time_range: str | None = None  # time filters: the default range (Superset's time-range syntax)
 
 
 @dataclass
@@ -128,7 +137,14 @@ def selects(dataset: Dataset, columns: dict[str, str]) -> list[Filter]:
     return [select(name, dataset, column) for name, column in columns.items()]
 
 
-PERIOD = Filter("Period", "time")
+# The default is the whole history: the sample export lies at fixed dates, so a window relative to today
+# ("Last quarter") would open the sample dashboards empty. Every chart's saved query answers the same.
+PERIOD = Filter(
+    "Period",
+    "time",
+    time_range="No filter",
+    description="The period shown (default: all data). Daily figures are by the company's local date.",
+)
 
 
 def time_grain(dataset: Dataset, exclude: tuple[str, ...] = ()) -> Filter:

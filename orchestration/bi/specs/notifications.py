@@ -18,6 +18,17 @@ daily = Dataset(
         "fallback_messages": "sum(fallback_messages)",
     },
     {"delivery_rate": ".1%"},
+    {
+        "created": "Logical notifications created (a message and the fallback messages that replaced it count once).",
+        "sent": "Notifications sent: with a pending, delivered or undelivered status event.",
+        "delivered": "Notifications delivered to clients.",
+        "undelivered": "Notifications that were not delivered.",
+        "errors": "Notifications not sent because of an error (e.g. a carrier's technical error).",
+        "canceled": "Notifications not sent because the user canceled the sending.",
+        "delivery_rate": "Delivered / sent.",
+        "notifications_with_fallback": "Notifications that fell back to another channel (omitted, optional).",
+        "fallback_messages": "Messages sent on a fallback channel.",
+    },
 )
 # Percentiles do not add up over days: they are computed from the notification-grain mart.
 notifications = Dataset(
@@ -31,6 +42,12 @@ notifications = Dataset(
         "with_fallback": "count(*) filter (where has_fallback)",
     },
     {"median_seconds_to_deliver": ",.1f", "p95_seconds_to_deliver": ",.1f"},
+    {
+        "notifications": "Logical notifications.",
+        "median_seconds_to_deliver": "Median seconds from creation to delivery (delivered notifications).",
+        "p95_seconds_to_deliver": "95th percentile of the seconds from creation to delivery.",
+        "with_fallback": "Notifications that fell back to another channel.",
+    },
 )
 
 DASHBOARD = Dashboard(

@@ -28,6 +28,14 @@ report = Dataset(
         "companies_with_expenses": "count(distinct company_id) filter (where has_expenses)",
     },
     {"total_wholesale": ",.2f", "total_retail": ",.2f"},
+    {
+        "total_wholesale": "Total price to the platform: what the platform charges the reseller (wholesale, in the"
+        " reseller's currency).",
+        "total_retail": "Total price to the reseller: what the dependent companies pay the reseller for their usage"
+        " (retail, in each company's currency).",
+        "companies": "Dependent companies of the resellers in the report.",
+        "companies_with_expenses": "Dependent companies with spend in the period (\"There are expenses\").",
+    },
 )
 REPORT_COLUMNS = [
     "reseller_id",
@@ -73,6 +81,9 @@ DASHBOARD = Dashboard(
                 REPORT_COLUMNS,
                 [("billing_month", False), ("reseller_name", True), ("company_name", True)],
                 height=70,
+                description="The Reseller and companies report: per reseller, dependent company and month, every"
+                " section (text messaging, chat, telephony legacy and new, bot service) with quantities, prices to"
+                " the reseller (retail) and to the platform (wholesale).",
             ),
         ],
         [
