@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+from datetime import timedelta
 
 import pytest
 import yaml
@@ -102,7 +105,11 @@ def _num(value):
         ("Fallback messages", "select sum(fallback_messages) from notifications.fct_notifications_daily"),
         # chats and chatbot engagement
         ("Chatbot sessions", "select sum(sessions) from engagement.fct_engagement_daily"),
-        ("Participants", "select sum(new_participants) from engagement.fct_engagement_cumulative"),
+        # distinct participants of the period (all data by default), not a sum of first chat starts
+        (
+            "Participants",
+            "select count(distinct visitor_id) filter (where has_chat_start) from engagement.fct_widget_sessions",
+        ),
         (
             "NPS score",
             "select 100.0 * (coalesce(sum(ratings) filter (where nps_category = 'promoter'), 0)"
@@ -131,9 +138,10 @@ def _num(value):
         ),
         # account usage: the dashboard's default grain (month: UMC)
         (
-            "Unique contacts (UMC at month grain)",
+            "Unique contacts (UMC)",
             "select sum(unique_contacts) from account_usage.fct_account_usage where period_grain = 'month'",
         ),
+        ("Channels", "select count(*) filter (where is_countable_channel) from core.dim_chat_configs"),
         (
             "Resolved conversations",
             "select sum(resolved_conversations) from account_usage.fct_account_usage where period_grain = 'month'",
@@ -284,3 +292,215 @@ def test_wrong_password_is_refused(superset_url):
     user, _ = server.admin_credentials()
     with pytest.raises(Exception, match="login"):
         SupersetClient(superset_url, user, "wrong")
+
+
+def _bundle_charts() -> dict[str, dict]:
+    """Chart YAML of the bundle by uuid."""
+    return {
+        data["uuid"]: data
+        for rel, text in bundle.read_bundle().items()
+        if rel.startswith("charts/")
+        for data in [yaml.safe_load(text)]
+    }
+
+
+def _native_filters() -> list[tuple[str, dict, list[dict]]]:
+    """(dashboard slug, filter config, the bundle charts the filter targets) of every native filter."""
+    charts = _bundle_charts()
+    out = []
+    for rel, text in bundle.read_bundle().items():
+        if not rel.startswith("dashboards/"):
+            continue
+        dashboard = yaml.safe_load(text)
+        by_id = {
+            node["meta"]["chartId"]: charts[node["meta"]["uuid"]]
+            for node in dashboard["position"].values()
+            if isinstance(node, dict) and node.get("type") == "CHART"
+        }
+        for config in dashboard["metadata"]["native_filter_configuration"]:
+            excluded = set(config["scope"]["excluded"])
+            out.append((dashboard["slug"], config, [c for i, c in sorted(by_id.items()) if i not in excluded]))
+    return out
+
+
+def _query_data(client: SupersetClient, datasource_id: int, chart: dict, change) -> list[dict]:
+    """The chart's saved query with `change(query)` applied, posted to /api/v1/chart/data."""
+    context = json.loads(chart["query_context"])
+    context["datasource"] = {"id": datasource_id, "type": "table"}
+    context["form_data"] = {**context["form_data"], "datasource": f"{datasource_id}__table"}
+    for query in context["queries"]:
+        change(query)
+    response = client.post("/api/v1/chart/data", json=context)
+    assert response.status_code == 200, (chart["slice_name"], response.text[:500])
+    result = response.json()["result"]
+    assert all(not r.get("error") for r in result), result
+    return [row for r in result for row in r["data"]]
+
+
+def _select(column: str, value):
+    def change(query: dict) -> None:
+        query["filters"] = [f for f in query["filters"] if f["col"] != column] + [
+            {"col": column, "op": "IN", "val": [value]}
+        ]
+
+    return change
+
+
+def _time_range(column: str, value: str):
+    def change(query: dict) -> None:
+        for f in query["filters"]:
+            if f["col"] == column and f["op"] == "TEMPORAL_RANGE":
+                f["val"] = value
+
+    return change
+
+
+def _grain(value: str):
+    def change(query: dict) -> None:
+        query["extras"]["time_grain_sqla"] = value
+        for column in query["columns"]:
+            if isinstance(column, dict) and column.get("columnType") == "BASE_AXIS":
+                column["timeGrain"] = value
+
+    return change
+
+
+def _dataset_tables() -> dict[str, tuple[str, str, str]]:
+    """dataset uuid -> (schema, table, main time column)."""
+    out = {}
+    for rel, text in bundle.read_bundle().items():
+        if rel.startswith("datasets/"):
+            data = yaml.safe_load(text)
+            out[data["uuid"]] = (data["schema"], data["table_name"], data["main_dttm_col"])
+    return out
+
+
+def _candidates(marts, config: dict, chart: dict, tables) -> list:
+    """Changes to try for one filter on one chart: the rarest value first, then the commonest."""
+    schema, table, dttm = tables[chart["dataset_uuid"]]
+    if config["filterType"] == "filter_time":
+        low, high = marts.execute(f"select min({dttm}), max({dttm}) from {schema}.{table}").fetchone()
+        middle = low + (high - low) / 2
+        return [_time_range(dttm, f"{low} : {middle}"), _time_range(dttm, f"{middle} : {high}")]
+    if config["filterType"] == "filter_timegrain":
+        return [_grain("P1M"), _grain("P1W")]
+    column = config["targets"][0]["column"]["name"]
+    default = config["defaultDataMask"].get("filterState", {}).get("value") or []
+    values = [
+        v
+        for v, _ in marts.execute(
+            f"select {column}, count(*) from {schema}.{table} where {column} is not null group by 1 order by 2, 1"
+        ).fetchall()
+        if v not in default
+    ]
+    return [_select(column, v) for v in dict.fromkeys([*values[:1], *values[-1:]])]
+
+
+def _is_time_series(chart: dict) -> bool:
+    return any(
+        isinstance(c, dict) and c.get("columnType") == "BASE_AXIS" and c.get("timeGrain")
+        for q in json.loads(chart["query_context"])["queries"]
+        for c in q["columns"]
+    )
+
+
+# Required single-choice filters pick one copy of rows that repeat per choice: a chart must change when
+# its metrics read what the choice decides (or, for a grain, when it is a time series); a total of plain
+# sums must not change (the same events at any grain or duration); other charts may do either.
+CHOICE_DECIDES = {
+    "Grain (distinct counts per period)": (True, ["unique_contacts", "active_agents", "active_channels"]),
+    "Period grain": (True, ["balance", "is_active", "is_overall_active"]),
+    "Active duration (months)": (False, ["is_active"]),
+}
+
+
+def _must_change(filter_name: str, chart: dict, expressions: list[str]) -> bool | None:
+    if filter_name not in CHOICE_DECIDES:
+        return True
+    grain, columns = CHOICE_DECIDES[filter_name]
+    if (grain and _is_time_series(chart)) or any(c in e for c in columns for e in expressions):
+        return True
+    if all(re.fullmatch(r"sum\(\w+\)", e) for e in expressions):
+        return False
+    return None
+
+
+@pytest.mark.skipif(
+    os.environ.get("BI_TEST_FIXTURE_WAREHOUSE") == "1", reason="the fixture's added columns hold one value"
+)
+@pytest.mark.parametrize(
+    ("slug", "name"), [(slug, config["name"]) for slug, config, _ in _native_filters()], ids=lambda v: str(v)
+)
+def test_every_native_filter_changes_the_charts_it_targets(admin, marts, slug, name):
+    config, targets = next((c, t) for s, c, t in _native_filters() if s == slug and c["name"] == name)
+    if config["filterType"] == "filter_timegrain":
+        targets = [c for c in targets if _is_time_series(c)]
+    assert targets, f"{slug}: filter {name} targets no chart"
+    rows = {c["slice_name"]: c for c in admin.list_all("chart", ["id", "slice_name", "datasource_id"])}
+    tables = _dataset_tables()
+    metrics = {
+        m["metric_name"]: m["expression"]
+        for rel, text in bundle.read_bundle().items()
+        if rel.startswith("datasets/")
+        for m in yaml.safe_load(text)["metrics"]
+    }
+    unchanged = []
+    for chart in targets:
+        datasource_id = rows[chart["slice_name"]]["datasource_id"]
+        before = _query_data(admin, datasource_id, chart, lambda query: None)
+        changed = any(
+            _query_data(admin, datasource_id, chart, change) != before
+            for change in _candidates(
+                marts,
+                config,
+                chart,
+                tables,
+            )
+        )
+        expressions = [metrics.get(m, m) for q in json.loads(chart["query_context"])["queries"] for m in q["metrics"]]
+        expected = _must_change(name, chart, expressions)
+        if expected is not None and changed != expected:
+            unchanged.append(chart["slice_name"])
+    assert not unchanged, f"{slug}: filter {name} does not act as it should on {unchanged}"
+
+
+def _counter_in(client: SupersetClient, chart_name: str, time_range: str):
+    """A big number of the bundle for one period (the dashboard's period filter set to time_range)."""
+    chart = next(c for c in _bundle_charts().values() if c["slice_name"] == chart_name)
+    datasource_id = {c["slice_name"]: c for c in client.list_all("chart", ["slice_name", "datasource_id"])}[chart_name][
+        "datasource_id"
+    ]
+    dttm = _dataset_tables()[chart["dataset_uuid"]][2]
+    rows = _query_data(client, datasource_id, chart, _time_range(dttm, time_range))
+    return _num(next(iter(rows[0].values()))) if rows else None
+
+
+def test_mid_month_range_shows_the_month_unique_contacts(admin, marts):
+    """A few days in the middle of a month show that month's UMC total (the platform's monthly values)."""
+    month, total = marts.execute(
+        "select cast(period_start as date), sum(unique_contacts) from account_usage.fct_account_usage"
+        " where period_grain = 'month' group by 1 order by 2 desc limit 1"
+    ).fetchone()
+    got = _counter_in(admin, "Unique contacts (UMC)", f"{month + timedelta(days=9)} : {month + timedelta(days=19)}")
+    assert got == pytest.approx(_num(total))
+
+
+def test_participants_are_distinct_in_the_period(admin, marts):
+    """Participants of a period: every customer who started a chat in it, also those who started one before."""
+    low, high = marts.execute("select min(local_date), max(local_date) from engagement.fct_widget_sessions").fetchone()
+    start = low + (high - low) / 2
+    want, first_time = marts.execute(
+        """
+        with firsts as (
+            select visitor_id, min(local_date) as first_day from engagement.fct_widget_sessions
+            where has_chat_start group by 1
+        )
+        select
+            (select count(distinct visitor_id) from engagement.fct_widget_sessions
+             where has_chat_start and local_date >= ? and local_date <= ?),
+            (select count(*) from firsts where first_day >= ? and first_day <= ?)
+        """,
+        [start, high, start, high],
+    ).fetchone()
+    assert want > first_time, "the sample needs returning participants"
+    assert _counter_in(admin, "Participants", f"{start} : {high + timedelta(days=1)}") == want
