@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -294,24 +295,24 @@ def test_wrong_password_is_refused(superset_url):
         SupersetClient(superset_url, user, "wrong")
 
 
+@functools.cache
+def _bundle_files() -> dict[str, dict]:
+    """The committed bundle, parsed once: relative path -> YAML."""
+    return {rel: yaml.safe_load(text) for rel, text in bundle.read_bundle().items()}
+
+
 def _bundle_charts() -> dict[str, dict]:
     """Chart YAML of the bundle by uuid."""
-    return {
-        data["uuid"]: data
-        for rel, text in bundle.read_bundle().items()
-        if rel.startswith("charts/")
-        for data in [yaml.safe_load(text)]
-    }
+    return {data["uuid"]: data for rel, data in _bundle_files().items() if rel.startswith("charts/")}
 
 
 def _native_filters() -> list[tuple[str, dict, list[dict]]]:
     """(dashboard slug, filter config, the bundle charts the filter targets) of every native filter."""
     charts = _bundle_charts()
     out = []
-    for rel, text in bundle.read_bundle().items():
+    for rel, dashboard in _bundle_files().items():
         if not rel.startswith("dashboards/"):
             continue
-        dashboard = yaml.safe_load(text)
         by_id = {
             node["meta"]["chartId"]: charts[node["meta"]["uuid"]]
             for node in dashboard["position"].values()
@@ -368,9 +369,8 @@ def _grain(value: str):
 def _dataset_tables() -> dict[str, tuple[str, str, str]]:
     """dataset uuid -> (schema, table, main time column)."""
     out = {}
-    for rel, text in bundle.read_bundle().items():
+    for rel, data in _bundle_files().items():
         if rel.startswith("datasets/"):
-            data = yaml.safe_load(text)
             out[data["uuid"]] = (data["schema"], data["table_name"], data["main_dttm_col"])
     return out
 
@@ -385,6 +385,9 @@ def _candidates(marts, config: dict, chart: dict, tables) -> list:
     if config["filterType"] == "filter_timegrain":
         return [_grain("P1M"), _grain("P1W")]
     column = config["targets"][0]["column"]["name"]
+    distinct = marts.execute(f"select count(distinct {column}) from {schema}.{table}").fetchone()[0]
+    if distinct < 2:
+        return []
     default = config["defaultDataMask"].get("filterState", {}).get("value") or []
     values = [
         v
@@ -404,25 +407,30 @@ def _is_time_series(chart: dict) -> bool:
     )
 
 
-# Required single-choice filters pick one copy of rows that repeat per choice: a chart must change when
-# its metrics read what the choice decides (or, for a grain, when it is a time series); a total of plain
-# sums must not change (the same events at any grain or duration); other charts may do either.
+# Required single-choice filters pick one copy of rows that repeat per choice. Charts whose metrics read
+# what the choice decides (or, for a grain, time series) may change, and at least one of them must; plain
+# sums of flows must not change (the same events at any duration; at any grain, summed). Other filters
+# must change every chart they target, except counts of distinct companies, which a narrower selection
+# may leave equal (every dependent company has a row in every month).
 CHOICE_DECIDES = {
-    "Grain (distinct counts per period)": (True, ["unique_contacts", "active_agents", "active_channels"]),
-    "Period grain": (True, ["balance", "is_active", "is_overall_active"]),
-    "Active duration (months)": (False, ["is_active"]),
+    "Grain (distinct counts per period)": (True, ["unique_contacts", "active_agents", "active_channels"], True),
+    "Period grain": (True, [], False),  # grouped by the package at period end: sums may move
+    "Active duration (months)": (False, ["is_active"], True),
 }
 
 
-def _must_change(filter_name: str, chart: dict, expressions: list[str]) -> bool | None:
-    if filter_name not in CHOICE_DECIDES:
-        return True
-    grain, columns = CHOICE_DECIDES[filter_name]
-    if (grain and _is_time_series(chart)) or any(c in e for c in columns for e in expressions):
-        return True
-    if all(re.fullmatch(r"sum\(\w+\)", e) for e in expressions):
-        return False
-    return None
+def _expectation(filter_name: str, chart: dict, expressions: list[str]) -> str:
+    """'change', 'same' or 'any' for one chart under one filter."""
+    if filter_name in CHOICE_DECIDES:
+        grain, columns, sums_stay = CHOICE_DECIDES[filter_name]
+        if (grain and _is_time_series(chart)) or any(c in e for c in columns for e in expressions):
+            return "change"
+        if sums_stay and expressions and all(re.fullmatch(r"sum\(\w+\)", e) for e in expressions):
+            return "same"
+        return "any"
+    if expressions and all(e.startswith("count(distinct company_id)") for e in expressions):
+        return "any"
+    return "change"
 
 
 @pytest.mark.skipif(
@@ -440,28 +448,31 @@ def test_every_native_filter_changes_the_charts_it_targets(admin, marts, slug, n
     tables = _dataset_tables()
     metrics = {
         m["metric_name"]: m["expression"]
-        for rel, text in bundle.read_bundle().items()
+        for rel, data in _bundle_files().items()
         if rel.startswith("datasets/")
-        for m in yaml.safe_load(text)["metrics"]
+        for m in data["metrics"]
     }
-    unchanged = []
+    outcome: dict[str, set[str]] = {"change": set(), "same": set(), "any": set()}
+    changed_charts = set()
     for chart in targets:
         datasource_id = rows[chart["slice_name"]]["datasource_id"]
         before = _query_data(admin, datasource_id, chart, lambda query: None)
-        changed = any(
+        if any(
             _query_data(admin, datasource_id, chart, change) != before
-            for change in _candidates(
-                marts,
-                config,
-                chart,
-                tables,
-            )
-        )
+            for change in _candidates(marts, config, chart, tables)
+        ):
+            changed_charts.add(chart["slice_name"])
         expressions = [metrics.get(m, m) for q in json.loads(chart["query_context"])["queries"] for m in q["metrics"]]
-        expected = _must_change(name, chart, expressions)
-        if expected is not None and changed != expected:
-            unchanged.append(chart["slice_name"])
-    assert not unchanged, f"{slug}: filter {name} does not act as it should on {unchanged}"
+        expected = _expectation(name, chart, expressions)
+        if config["filterType"] == "filter_select" and not _candidates(marts, config, chart, tables):
+            expected = "any"  # one value in the data (e.g. only final invoices): nothing to narrow
+        outcome[expected].add(chart["slice_name"])
+    assert not outcome["same"] & changed_charts, f"{slug}: filter {name} changed {outcome['same'] & changed_charts}"
+    if name in CHOICE_DECIDES:
+        assert outcome["change"] & changed_charts, f"{slug}: filter {name} changed none of {outcome['change']}"
+    else:
+        unchanged = outcome["change"] - changed_charts
+        assert not unchanged, f"{slug}: filter {name} did not change {unchanged}"
 
 
 def _counter_in(client: SupersetClient, chart_name: str, time_range: str):
@@ -504,3 +515,51 @@ def test_participants_are_distinct_in_the_period(admin, marts):
     ).fetchone()
     assert want > first_time, "the sample needs returning participants"
     assert _counter_in(admin, "Participants", f"{start} : {high + timedelta(days=1)}") == want
+
+
+def test_customer_dynamics_balances_are_those_at_the_end_of_the_range(admin, marts):
+    """Balances are stocks: over a range of several months a company shows its balance of the last month,
+    not the sum of its month-end balances; all / active / overall-active totals likewise."""
+    charts = _charts(admin)
+    where = "period_grain = 'month' and is_default_duration"
+    last = f"period_start = (select max(period_start) from customer_dynamics.fct_customer_dynamics where {where})"
+    want = dict(
+        marts.execute(
+            f"select company_id, balance from customer_dynamics.fct_customer_dynamics where {where} and {last}"
+        ).fetchall()
+    )
+    months = marts.execute(
+        f"select count(distinct period_start) from customer_dynamics.fct_customer_dynamics where {where}"
+    ).fetchone()[0]
+    assert months > 1, "the sample needs several months"
+    got = {r["company_id"]: _num(r["balance"]) for r in _rows(admin, charts["Dynamics by company"])}
+    assert got == {c: pytest.approx(_num(b)) for c, b in want.items()}
+    for chart, condition in [
+        ("Balance (all clients)", "true"),
+        ("Balance (active clients)", "is_active"),
+        ("Balance (overall active clients)", "is_overall_active"),
+    ]:
+        total = marts.execute(
+            f"select sum(balance) filter (where {condition}) from customer_dynamics.fct_customer_dynamics"
+            f" where {where} and {last}"
+        ).fetchone()[0]
+        assert _num(_one(admin, charts, chart)) == pytest.approx(_num(total)), chart
+
+
+def test_customer_dynamics_package_amounts_are_what_was_charged(admin, marts):
+    charts = _charts(admin)
+    activations, renewals = marts.execute(
+        "select -sum(amount) filter (where transaction_type = 'package_activation'),"
+        " -sum(amount) filter (where transaction_type in ('package_activation', 'package_renewal'))"
+        " from billing.fct_account_transactions"
+    ).fetchone()
+    assert _num(activations) > 0
+    rows = _rows(admin, charts["Packages: activations and renewals"])
+    # the report currency converts each company's amounts: compare the signs and the renewal counts
+    assert all(_num(r["package_activations_amount"]) >= 0 for r in rows)
+    assert all(_num(r["package_renewals_amount"]) >= _num(r["package_activations_amount"]) for r in rows)
+    counts = marts.execute(
+        "select count(*) filter (where transaction_type in ('package_activation', 'package_renewal'))"
+        " from billing.fct_account_transactions"
+    ).fetchone()[0]
+    assert sum(r["package_renewals_count"] for r in rows) == counts
