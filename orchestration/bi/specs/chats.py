@@ -285,5 +285,6 @@ DASHBOARD = Dashboard(
         ),
         select("There are customer messages", messages, "chat_has_customer_messages"),
         *selects(engagement, {"Chatbot experience": "experience_id", "Device": "device"}),
+        select("Module", module_visits, "module_id", description="The modules of the drill-down heatmap."),
     ],
 )
