@@ -26,7 +26,8 @@ messages = Dataset(
     descriptions={
         "messages": "Chat messages sent by operators, bots (the first bot message counts) and users.",
         "alice_messages": "Messages of chats with the voice assistant Alice.",
-        "proactive_messages": "Outbound messages sent through the proactive API that open a conversation.",
+        "proactive_messages": "Proactive messages: outbound messages that open a conversation or are sent through"
+        " the proactive API.",
     },
 )
 conversations = Dataset(
