@@ -1,32 +1,24 @@
-{#- Monthly billing helpers (docs/billing.md). Money is DECIMAL end to end: DuckDB turns a decimal
-    division into DOUBLE, so the only division of the rating (per-minute prices, currency conversion)
-    goes through billing_divide(), which divides exactly in 128-bit integers. -#}
+{#- Monthly billing helpers (docs/billing.md). Services (label, unit, divisor) and currencies (minor
+    units) are seeds (seeds/services.csv, seeds/currencies.csv), read by the models. Money is DECIMAL
+    end to end: DuckDB turns a decimal division into DOUBLE, so the only division of the rating
+    (per-minute prices, currency conversion) goes through exact_divide(), which divides exactly in
+    128-bit integers. -#}
 
-{#- Services the export contract declares billable, and how their quantity is measured. -#}
-{% macro billing_known_services() -%}
-    ('sms', 'viber', 'whatsapp', 'email', 'push', 'chat_operator', 'chat_bot', 'chat_user', 'chat_alice',
-     'call_outbound', 'call_inbound', 'bot_api')
+{#- ISO 4217 minor units (decimal places) of a currency: seed `currencies`, 2 for a currency not listed. -#}
+{% macro currency_minor_units(currency_column) -%}
+    coalesce(
+        (select currencies.minor_units from {{ ref('currencies') }} as currencies
+            where currencies.currency_code = {{ currency_column }}),
+        2
+    )
 {%- endmacro %}
 
-{#- Base quantities per priced unit: calls are measured in seconds and priced per minute. -#}
-{% macro billing_unit_divisor(service_column) -%}
-    (case when {{ service_column }} in ('call_outbound', 'call_inbound') then 60 else 1 end)
-{%- endmacro %}
-
-{#- ISO 4217 minor units (decimal places of the currency); 2 for every currency not listed. -#}
-{% macro billing_minor_units(currency_column) -%}
-    (case
-        when {{ currency_column }} in ('JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF', 'PYG', 'RWF') then 0
-        when {{ currency_column }} in ('KWD', 'BHD', 'OMR', 'JOD', 'TND', 'LYD', 'IQD') then 3
-        when {{ currency_column }} in ('CLF', 'UYW') then 4
-        else 2
-    end)
-{%- endmacro %}
-
-{#- Invoice rounding: an exact amount rounded half away from zero to the currency's minor unit. -#}
-{% macro billing_round_money(amount, currency_column) -%}
-    {#- each branch cast on its own: a CASE takes the type of its first branch -#}
-    (case {{ billing_minor_units(currency_column) }}
+{#- Invoice rounding: an exact amount rounded half away from zero to the currency's minor unit (0, 2, 3
+    or 4 decimals, the values seed `currencies` accepts). -#}
+{% macro round_to_minor_unit(amount, currency_column) -%}
+    {#- each branch cast on its own: a CASE takes the type of its first branch; DuckDB rounds a decimal
+        to a constant number of places only -#}
+    (case {{ currency_minor_units(currency_column) }}
         when 0 then cast(round(cast({{ amount }} as decimal(38, 12)), 0) as decimal(18, 4))
         when 3 then cast(round(cast({{ amount }} as decimal(38, 12)), 3) as decimal(18, 4))
         when 4 then cast(round(cast({{ amount }} as decimal(38, 12)), 4) as decimal(18, 4))
@@ -36,7 +28,7 @@
 
 {#- Exact numerator / denominator as DECIMAL(38, 12), rounded half away from zero at the 12th
     decimal. Both operands are exact decimals with at most 12 decimals, |numerator| < 8e13. -#}
-{% macro billing_divide(numerator, denominator) -%}
+{% macro exact_divide(numerator, denominator) -%}
     {%- set n -%}cast(cast({{ numerator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
     {%- set d -%}cast(cast({{ denominator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
     cast(
@@ -91,20 +83,14 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- First day of the company-local calendar month of a UTC timestamp. -#}
-{% macro billing_month_of(utc_column, timezone_column) -%}
-    cast(date_trunc('month', {{ local_timestamp(utc_column, timezone_column) }}) as date)
-{%- endmacro %}
 
-{#- UTC instant of a company-local wall-clock timestamp. -#}
-{% macro billing_local_to_utc(local_column, timezone_column) -%}
-    cast(timezone('UTC', timezone(coalesce({{ timezone_column }}, 'UTC'), cast({{ local_column }} as timestamp))) as timestamp)
-{%- endmacro %}
+
+
 
 {#- When an invoice of a month stops being a draft: local midnight of the 1st of the next month
     plus var invoice_grace_days, as a UTC timestamp. -#}
 {% macro billing_finalisation_due(month_column, timezone_column) -%}
-    {{ billing_local_to_utc(
+    {{ local_to_utc(
         "cast(" ~ month_column ~ " as timestamp) + interval 1 month + to_days(" ~ var('invoice_grace_days') | int ~ ")",
         timezone_column) }}
 {%- endmacro %}
@@ -137,38 +123,10 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- Human-readable name of a service on invoices and reports. -#}
-{% macro billing_service_label(service_column) -%}
-    (case {{ service_column }}
-        when 'sms' then 'SMS (delivered, per segment)'
-        when 'viber' then 'Viber messages'
-        when 'whatsapp' then 'WhatsApp messages'
-        when 'email' then 'Email messages'
-        when 'push' then 'Push notifications'
-        when 'chat_operator' then 'Chat: operator messages'
-        when 'chat_bot' then 'Chat: bot messages'
-        when 'chat_user' then 'Chat: user messages'
-        when 'chat_alice' then 'Chat: Alice (voice assistant) messages'
-        when 'call_outbound' then 'Telephony: outgoing calls (legacy)'
-        when 'call_inbound' then 'Telephony: incoming calls (new)'
-        when 'bot_api' then 'Bot API: billable messages'
-        else {{ service_column }}
-    end)
-{%- endmacro %}
-
-{#- Unit of the quantity on an invoice line. -#}
-{% macro billing_unit_name(service_column) -%}
-    (case
-        when {{ service_column }} in ('call_outbound', 'call_inbound') then 'minute'
-        when {{ service_column }} = 'sms' then 'segment'
-        else 'message'
-    end)
-{%- endmacro %}
-
 {#- Zero-padded decimal text of an integer that is never truncated (DuckDB's lpad cuts longer strings):
     0 <= value < 10^width is padded to width digits, anything else is written in full. The two forms
     cannot collide: padded texts have exactly `width` characters, the others more (or a minus sign). -#}
-{% macro billing_padded_id(value_column, width) -%}
+{% macro padded_id(value_column, width) -%}
     (case
         when {{ value_column }} >= 0 and {{ value_column }} < {{ 10 ** width }}
             then lpad(cast({{ value_column }} as varchar), {{ width }}, '0')
@@ -180,12 +138,12 @@
     integer company id (fct_invoice_lines appends -<currency> to an invoice in another currency than
     the company's current one). -#}
 {% macro billing_invoice_id(month_column, company_column) -%}
-    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || {{ billing_padded_id(company_column, 6) }})
+    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || {{ padded_id(company_column, 6) }})
 {%- endmacro %}
 
 {#- Invoice line id: <invoice id>-<line number, at least 3 digits>, unique for any number of lines. -#}
 {% macro billing_invoice_line_id(invoice_id_column, line_number_column) -%}
-    ({{ invoice_id_column }} || '-' || {{ billing_padded_id(line_number_column, 3) }})
+    ({{ invoice_id_column }} || '-' || {{ padded_id(line_number_column, 3) }})
 {%- endmacro %}
 
 {#- When a billing month's reference data (companies, tariffs) is frozen: the earliest moment any

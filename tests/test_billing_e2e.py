@@ -90,6 +90,7 @@ def load(env, start, end):
         capture_output=True,
     )
     dbt(env, ["run", "-s", "staging"])
+    dbt(env, ["seed"])  # reference data (seeds/) the billing models read
 
 
 def dbt(env, args):

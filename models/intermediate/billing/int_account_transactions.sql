@@ -41,7 +41,7 @@ converted as (
         case
             when txn.currency = companies.currency then cast(txn.amount as decimal(38, 12))
             -- operands widened first: DECIMAL(18) x DECIMAL(18) overflows for large amounts or rates
-            else {{ billing_divide(
+            else {{ exact_divide(
                 'cast(txn.amount as decimal(38, 10)) * cast(rate_to.units_per_usd as decimal(38, 10))',
                 'rate_from.units_per_usd') }}
         end as amount_exact
@@ -60,12 +60,12 @@ final as (
         transaction_type,
         occurred_at,
         {{ local_date('occurred_at', 'timezone') }} as local_date,
-        {{ billing_month_of('occurred_at', 'timezone') }} as billing_month,
+        {{ local_month_start('occurred_at', 'timezone') }} as billing_month,
         package_id,
         cast(original_amount as decimal(18, 4)) as original_amount,
         original_currency,
         cast(amount_exact as decimal(38, 12)) as amount_exact,
-        {{ billing_round_money('amount_exact', 'currency') }} as amount,
+        {{ round_to_minor_unit('amount_exact', 'currency') }} as amount,
         currency
     from converted
 )

@@ -30,6 +30,24 @@ companies as (
     from {{ ref('stg_platform__companies') }}
 ),
 
+services as (
+    select service from {{ ref('services') }}
+),
+
+channels as (
+    -- the service that bills a channel's messages; `chat`: billed by sender type (chat_operator, ...)
+    select
+        channel_family,
+        channel,
+        billing_service
+    from {{ ref('channels') }}
+),
+
+sent_statuses as (
+    select status from {{ ref('notification_statuses') }}
+    where is_sent
+),
+
 -- notifications: new messages, and messages that received a status event in the window
 touched_messages as (
     select message_id from {{ ref('stg_platform__notifications') }}
@@ -50,7 +68,7 @@ notification_status as (
     select
         events.message_id,
         min(case when events.status = 'delivered' then events.export_date end) as delivered_export_date,
-        min(case when events.status in ('pending', 'delivered', 'undelivered') then events.export_date end)
+        min(case when events.status in (select sent_statuses.status from sent_statuses) then events.export_date end)
             as sent_export_date
     from {{ ref('stg_platform__notification_events') }} as events
     semi join touched_notifications on events.message_id = touched_notifications.message_id
@@ -63,7 +81,7 @@ notification_usage as (
         n.message_id as source_id,
         'notifications' as source_entity,
         n.company_id,
-        n.channel as service,
+        coalesce(channels.billing_service, n.channel) as service,
         n.created_at as usage_at,
         -- SMS: delivered message x segments; other channels: one sent message
         case when n.channel = 'sms' then n.sms_segments else 1 end as quantity,
@@ -76,6 +94,7 @@ notification_usage as (
         ) as known_export_date
     from touched_notifications as n
     inner join notification_status as s on n.message_id = s.message_id
+    left join channels on channels.channel_family = 'notification' and n.channel = channels.channel
     where
         (n.channel = 'sms' and s.delivered_export_date is not null)
         or (n.channel <> 'sms' and s.sent_export_date is not null)
@@ -83,21 +102,22 @@ notification_usage as (
 
 chat_usage as (
     select
-        'chat:' || message_id as usage_id,
-        message_id as source_id,
+        'chat:' || messages.message_id as usage_id,
+        messages.message_id as source_id,
         'chat_messages' as source_entity,
-        company_id,
+        messages.company_id,
         case
-            when messenger = 'alice' then 'chat_alice'
-            else 'chat_' || coalesce(sender_type, 'unknown')
+            when channels.billing_service <> 'chat' then channels.billing_service
+            else 'chat_' || coalesce(messages.sender_type, 'unknown')
         end as service,
-        sent_at as usage_at,
+        messages.sent_at as usage_at,
         1 as quantity,
         cast(null as bigint) as talk_ms,
         cast(null as boolean) as is_delivered,
-        export_date as source_export_date,
-        export_date as known_export_date
-    from {{ ref('stg_platform__chat_messages') }}
+        messages.export_date as source_export_date,
+        messages.export_date as known_export_date
+    from {{ ref('stg_platform__chat_messages') }} as messages
+    left join channels on channels.channel_family = 'messenger' and messages.messenger = channels.channel
     where {{ arrived }}
 ),
 
@@ -153,11 +173,11 @@ final as (
         unioned.source_id,
         unioned.company_id,
         unioned.service,
-        unioned.service in {{ billing_known_services() }} as is_known_service,
+        unioned.service in (select services.service from services) as is_known_service,
         unioned.usage_at,
         cast(unioned.usage_at as date) as usage_date_utc,
         {{ local_date('unioned.usage_at', 'companies.timezone') }} as local_date,
-        {{ billing_month_of('unioned.usage_at', 'companies.timezone') }} as billing_month,
+        {{ local_month_start('unioned.usage_at', 'companies.timezone') }} as billing_month,
         cast(unioned.quantity as bigint) as quantity,
         cast(unioned.talk_ms as bigint) as talk_ms,
         unioned.is_delivered,

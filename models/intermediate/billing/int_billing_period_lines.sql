@@ -102,9 +102,9 @@ final as (
         cast(unit_divisor as integer) as unit_divisor,
         cast(usage_count as bigint) as usage_count,
         cast(quantity_base as bigint) as quantity_base,
-        cast({{ billing_divide('quantity_base', 'unit_divisor') }} as decimal(18, 6)) as quantity,
+        cast({{ exact_divide('quantity_base', 'unit_divisor') }} as decimal(18, 6)) as quantity,
         cast(amount_exact as decimal(38, 12)) as amount_exact,
-        {{ billing_round_money('amount_exact', 'currency') }} as amount,
+        {{ round_to_minor_unit('amount_exact', 'currency') }} as amount,
         rated_at
     from groups
 )

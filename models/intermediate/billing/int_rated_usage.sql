@@ -168,11 +168,19 @@ with_tariffs as (
             and (wholesale_default.valid_to is null or w.usage_at < wholesale_default.valid_to)
 ),
 
+with_divisors as (
+    -- base quantities per priced unit of the service (seed services; 1 for an unknown service)
+    select
+        with_tariffs.*,
+        coalesce(services.unit_divisor, 1) as unit_divisor
+    from with_tariffs
+    left join {{ ref('services') }} as services on with_tariffs.service = services.service
+),
+
 with_quantities as (
     -- base quantity: messages / segments, or call seconds rounded up to the tariff's rounding
     select
         *,
-        {{ billing_unit_divisor('service') }} as unit_divisor,
         case
             when talk_ms is null then quantity
             when company_rounding_seconds is null then (talk_ms + 999) // 1000
@@ -187,14 +195,14 @@ with_quantities as (
                 ((talk_ms + 1000 * wholesale_rounding_seconds - 1) // (1000 * wholesale_rounding_seconds))
                 * wholesale_rounding_seconds
         end as wholesale_base_quantity
-    from with_tariffs
+    from with_divisors
 ),
 
 package_months as (
     -- a package activation or renewal makes its package active for that company-local month
     select distinct
         txn.company_id,
-        {{ billing_month_of('txn.occurred_at', 'companies.timezone') }} as billing_month,
+        {{ local_month_start('txn.occurred_at', 'companies.timezone') }} as billing_month,
         txn.package_id
     from {{ ref('stg_platform__balance_transactions') }} as txn
     inner join current_companies as companies on txn.company_id = companies.company_id
@@ -333,7 +341,7 @@ final as (
         is_delivered,
         cast(unit_divisor as integer) as unit_divisor,
         cast(company_base_quantity as bigint) as billable_base_quantity,
-        cast({{ billing_divide('company_base_quantity', 'unit_divisor') }} as decimal(18, 6)) as billable_units,
+        cast({{ exact_divide('company_base_quantity', 'unit_divisor') }} as decimal(18, 6)) as billable_units,
         cast(covered_base_quantity as bigint) as package_covered_base_quantity,
         cast(paid_base_quantity as bigint) as paid_base_quantity,
         covered_base_quantity > 0 and paid_base_quantity = 0 as is_package_covered,
@@ -344,7 +352,7 @@ final as (
         company_currency,
         case
             when company_rating_issue is null then
-            {{ billing_divide(
+            {{ exact_divide(
                 'paid_base_quantity * company_unit_price * company_rate_to',
                 'unit_divisor * company_rate_from') }}
         end as company_amount,
@@ -356,7 +364,7 @@ final as (
         reseller_currency as wholesale_currency,
         case
             when reseller_id is not null and wholesale_rating_issue is null then
-            {{ billing_divide(
+            {{ exact_divide(
                 'wholesale_base_quantity * wholesale_unit_price * wholesale_rate_to',
                 'unit_divisor * wholesale_rate_from') }}
         end as wholesale_amount,

@@ -17,6 +17,14 @@ status_events as (
     select * from {{ ref('stg_platform__notification_events') }}
 ),
 
+statuses as (
+    select
+        status,
+        status_rank,
+        is_sent
+    from {{ ref('notification_statuses') }}
+),
+
 time_zones as (
     select
         company_id,
@@ -29,13 +37,13 @@ window_messages as (
     -- messages created in the window, older messages whose status events arrived in it, and the messages
     -- of companies whose time zone came into force in it (their local dates move)
     select message_id from notifications
-    where {{ marts_export_window('export_date') }}
+    where {{ in_export_window('export_date') }}
     union
     select message_id from notifications
-    where company_id in ({{ marts_retimed_companies() }})
+    where company_id in ({{ companies_retimed_in_window() }})
     union
     select message_id from status_events
-    where {{ marts_export_window('export_date') }}
+    where {{ in_export_window('export_date') }}
 ),
 
 batch_notifications as (
@@ -44,13 +52,18 @@ batch_notifications as (
 ),
 
 batch_events as (
-    -- every event of the batch's messages, whenever it arrived
-    select * from status_events
+    -- every event of the batch's messages, whenever it arrived, with its status's rank and "sent" flag
+    select
+        status_events.*,
+        coalesce(statuses.status_rank, 0) as status_rank,
+        coalesce(statuses.is_sent, false) as is_sent_status
+    from status_events
+    left join statuses on status_events.status = statuses.status
     where
-        message_id in (select batch_notifications.message_id from batch_notifications)
+        status_events.message_id in (select batch_notifications.message_id from batch_notifications)
     {% if is_incremental() -%}
             -- prune old export days: a message's events are exported on or after its creation day
-            and export_date >= (
+            and status_events.export_date >= (
                 select cast(min(batch_notifications.created_at) as date) - interval 2 day
                 from batch_notifications
             )
@@ -63,7 +76,7 @@ ranked_events as (
         *,
         row_number() over (
             partition by message_id
-            order by occurred_at desc, {{ marts_notification_status_rank('status') }} desc, event_id desc
+            order by occurred_at desc, status_rank desc, event_id desc
         ) as recency_rank
     from batch_events
 ),
@@ -73,9 +86,9 @@ event_summary as (
         message_id,
         max(case when recency_rank = 1 then status end) as current_status,
         max(case when recency_rank = 1 then occurred_at end) as current_status_at,
-        min(case when status in ('pending', 'delivered', 'undelivered') then occurred_at end) as first_sent_at,
+        min(case when is_sent_status then occurred_at end) as first_sent_at,
         min(case when status = 'delivered' then occurred_at end) as delivered_at,
-        count(case when status in ('pending', 'delivered', 'undelivered') then 1 end) > 0 as is_sent,
+        count(case when is_sent_status then 1 end) > 0 as is_sent,
         count(case when status = 'delivered' then 1 end) > 0 as has_delivered_event,
         count(case when status = 'omitted_optional' then 1 end) > 0 as has_omitted_event,
         max(case when status = 'error' then error_code end) as error_code,

@@ -5,7 +5,87 @@
         incremental_strategy='delete+insert',
         unique_key=['period_grain', 'period_start'],
         on_schema_change='append_new_columns',
-        post_hook="{{ marts_account_usage_drop_vanished_periods(by_platform=false) }}",
+        post_hook="{{ account_usage_delete_vanished_periods(by_platform=false) }}",
     )
 }}
-{{ marts_account_usage_sql(by_platform=false, incremental=is_incremental()) }}
+{#- Distinct counts cannot be summed from a finer grain: each grain is computed from the messages
+    (all platforms together, platform = 'all'). An incremental run recomputes whole the periods
+    (of every grain) in affected_periods; they replace the stored ones (delete+insert). -#}
+with
+
+messages as (
+    select * from {{ ref('fct_chat_messages') }}
+    where not is_test_channel
+),
+
+conversations as (
+    select * from {{ ref('fct_conversations') }}
+    where not is_test_channel and is_resolved
+),
+
+{% if is_incremental() %}
+    {{ account_usage_affected_periods_ctes() }},
+{% endif %}
+
+message_figures as (
+    {%- for grain in account_usage_grains() %}
+        select
+            '{{ grain }}' as period_grain,
+            date_trunc('{{ grain }}', local_sent_at) as period_start,
+            company_id,
+            'all' as platform,
+            -- a contact is a conversation partner (chat_id) with a message exchanged in the period
+            count(distinct chat_id) as unique_contacts,
+            count(distinct operator_id) filter (where sender_type = 'operator') as active_agents,
+            count(*) filter (where is_proactive_message) as proactive_messages,
+            count(distinct chat_config_id) as active_channels,
+            count(*) filter (where direction = 'inbound') as inbound_messages,
+            count(*) filter (where direction = 'outbound') as outbound_messages,
+            max(export_date) as last_export_date
+        from messages
+        {{ account_usage_period_filter('local_sent_at', grain, is_incremental()) }}
+        group by all
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+resolved_figures as (
+    {%- for grain in account_usage_grains() %}
+        select
+            '{{ grain }}' as period_grain,
+            date_trunc('{{ grain }}', local_resolved_at) as period_start,
+            company_id,
+            'all' as platform,
+            count(*) as resolved_conversations,
+            max(last_export_date) as last_export_date
+        from conversations
+        {{ account_usage_period_filter('local_resolved_at', grain, is_incremental()) }}
+        group by all
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        coalesce(message_figures.period_grain, resolved_figures.period_grain) as period_grain,
+        cast(coalesce(message_figures.period_start, resolved_figures.period_start) as timestamp) as period_start,
+        coalesce(message_figures.company_id, resolved_figures.company_id) as company_id,
+        coalesce(message_figures.platform, resolved_figures.platform) as platform,
+        coalesce(message_figures.unique_contacts, 0) as unique_contacts,
+        coalesce(resolved_figures.resolved_conversations, 0) as resolved_conversations,
+        coalesce(message_figures.active_agents, 0) as active_agents,
+        coalesce(message_figures.active_channels, 0) as active_channels,
+        coalesce(message_figures.proactive_messages, 0) as proactive_messages,
+        coalesce(message_figures.inbound_messages, 0) as inbound_messages,
+        coalesce(message_figures.outbound_messages, 0) as outbound_messages,
+        greatest(message_figures.last_export_date, resolved_figures.last_export_date) as last_export_date
+    from message_figures
+    full outer join resolved_figures
+        on
+            message_figures.period_grain = resolved_figures.period_grain
+            and message_figures.period_start = resolved_figures.period_start
+            and message_figures.company_id = resolved_figures.company_id
+            and message_figures.platform = resolved_figures.platform
+)
+
+select * from final

@@ -56,14 +56,14 @@ final as (
         unioned.transaction_type,
         unioned.occurred_at,
         {{ local_date('unioned.occurred_at', 'companies.timezone') }} as local_date,
-        {{ billing_month_of('unioned.occurred_at', 'companies.timezone') }} as billing_month,
+        {{ local_month_start('unioned.occurred_at', 'companies.timezone') }} as billing_month,
         unioned.package_id,
         unioned.invoice_id,
         cast(unioned.original_amount as decimal(18, 4)) as original_amount,
         unioned.original_currency,
-        {{ billing_round_money('unioned.amount_exact', 'unioned.currency') }} as amount,
+        {{ round_to_minor_unit('unioned.amount_exact', 'unioned.currency') }} as amount,
         unioned.currency,
-        cast(sum({{ billing_round_money('unioned.amount_exact', 'unioned.currency') }}) over (
+        cast(sum({{ round_to_minor_unit('unioned.amount_exact', 'unioned.currency') }}) over (
             partition by unioned.company_id
             order by unioned.occurred_at, unioned.transaction_id
             rows between unbounded preceding and current row

@@ -35,6 +35,15 @@ companies as (
     from {{ ref('stg_platform__companies') }}
 ),
 
+services as (
+    select
+        service,
+        service_label,
+        unit,
+        unit_divisor
+    from {{ ref('services') }}
+),
+
 periods as (
     select * from {{ ref('int_billing_period_lines') }}
 ),
@@ -117,7 +126,7 @@ candidates as (
         )
         {%- if var('billing_month', none) is none %}
             -- without a billing_month: every month that has ended in the company's time zone
-            and {{ billing_local_to_utc("target_months.invoice_month + interval 1 month", "companies.timezone") }}
+            and {{ local_to_utc("target_months.invoice_month + interval 1 month", "companies.timezone") }}
             <= as_of.as_of
         {%- endif %}
 ),
@@ -229,7 +238,7 @@ deltas as (
         coalesce(rated.unit_price, billed.unit_price) as unit_price,
         coalesce(rated.price_currency, billed.price_currency) as price_currency,
         coalesce(rated.currency, billed.currency) as currency,
-        coalesce(rated.unit_divisor, {{ billing_unit_divisor('billed.service') }}) as unit_divisor,
+        coalesce(rated.unit_divisor, services.unit_divisor, 1) as unit_divisor,
         coalesce(rated.usage_count, 0) - coalesce(billed.usage_count, 0) as usage_count,
         coalesce(rated.quantity_base, 0) - coalesce(billed.quantity_base, 0) as quantity_base,
         coalesce(rated.amount, 0) - coalesce(billed.amount, 0) as amount
@@ -245,6 +254,7 @@ deltas as (
             and rated.unit_price = billed.unit_price
             and rated.price_currency = billed.price_currency
             and rated.currency = billed.currency
+    left join services on coalesce(rated.service, billed.service) = services.service
 ),
 
 lines as (
@@ -256,10 +266,14 @@ lines as (
         deltas.*,
         deltas.period_month <> deltas.invoice_month as is_adjustment,
         usage_companies.company_name as usage_company_name,
-        companies.timezone
+        companies.timezone,
+        -- an unknown service is never priced, so never on a line; named by its code all the same
+        coalesce(services.service_label, deltas.service) as service_label,
+        coalesce(services.unit, 'message') as unit
     from deltas
     inner join companies on deltas.company_id = companies.company_id
     left join companies as usage_companies on deltas.usage_company_id = usage_companies.company_id
+    left join services on deltas.service = services.service
     where deltas.quantity_base <> 0 or deltas.amount <> 0
 ),
 
@@ -281,11 +295,11 @@ final as (
             when 'wholesale' then usage_company_name || ' (#' || usage_company_id || '): '
             else ''
         end
-        || {{ billing_service_label('service') }} as description,
-        {{ billing_unit_name('service') }} as unit,
+        || service_label as description,
+        unit,
         cast(usage_count as bigint) as usage_count,
         cast(quantity_base as bigint) as quantity_base,
-        cast({{ billing_divide('quantity_base', 'unit_divisor') }} as decimal(18, 6)) as quantity,
+        cast({{ exact_divide('quantity_base', 'unit_divisor') }} as decimal(18, 6)) as quantity,
         cast(unit_price as decimal(18, 6)) as unit_price,
         price_currency,
         cast(amount as decimal(18, 4)) as amount,

@@ -9,16 +9,45 @@
     prices the billable ones; Alice messages are split by sender; package fees (activations and
     renewals the dependent paid) add to what the reseller earns (total_earned). -#}
 
-{%- set services = ['sms', 'viber', 'whatsapp', 'email', 'push', 'chat_operator', 'chat_bot', 'chat_user',
-    'chat_alice', 'call_outbound', 'call_inbound', 'bot_api'] %}
-{#- the report's sections: their services' prices add up to the section's totals -#}
-{%- set sections = {
-    'text_messaging': ['sms', 'viber', 'whatsapp', 'email', 'push'],
-    'chat': ['chat_operator', 'chat_bot', 'chat_user', 'chat_alice'],
-    'telephony_legacy': ['call_outbound'],
-    'telephony_new': ['call_inbound'],
-    'bot_service': ['bot_api'],
-} %}
+{#- One group of columns per service of seed `services`, in the seed's row order, named by how the
+    service is counted: SMS-like (unit segment) delivered and segments, notification channels sent and
+    delivered, calls (unit minute) calls and seconds, anything else messages. A new service row adds its
+    columns. The list is read from the built seeds when the model runs; a build without them fails. -#}
+{%- set services_relation = ref('services') %}
+{%- set channels_relation = ref('channels') %}
+{%- set services = [] %}
+{%- if execute %}
+    {%- if load_relation(services_relation) is none or load_relation(channels_relation) is none %}
+        {%- if flags.WHICH in ('run', 'build') %}
+            {{ exceptions.raise_compiler_error(
+                "seeds services and channels are not built: run `dbt seed` (or `dbt build`) first") }}
+        {%- endif %}
+    {%- else %}
+        {%- set kinds = run_query(
+            "select services.service, case when services.unit = 'segment' then 'sms'"
+            ~ " when services.unit = 'minute' then 'call'"
+            ~ " when services.service in (select channels.billing_service from " ~ channels_relation
+            ~ " as channels where channels.channel_family = 'notification') then 'notification'"
+            ~ " else 'message' end as kind"
+            ~ " from " ~ services_relation ~ " as services order by services.rowid") %}
+        {%- set services = kinds.rows | list %}
+    {%- endif %}
+{%- endif %}
+{#- the report's sections (the page's tables); their services' prices add up to the section totals -#}
+{%- set sections = {'text_messaging': [], 'chat': [], 'telephony_legacy': [], 'telephony_new': [], 'bot_service': []} %}
+{%- for s, kind in services %}
+    {%- if kind in ('sms', 'notification') %}
+        {%- do sections['text_messaging'].append(s) %}
+    {%- elif s.startswith('chat_') %}
+        {%- do sections['chat'].append(s) %}
+    {%- elif kind == 'call' and s.endswith('_inbound') %}
+        {%- do sections['telephony_new'].append(s) %}
+    {%- elif kind == 'call' %}
+        {%- do sections['telephony_legacy'].append(s) %}
+    {%- else %}
+        {%- do sections['bot_service'].append(s) %}
+    {%- endif %}
+{%- endfor %}
 
 with
 
@@ -55,10 +84,11 @@ calls as (
     select
         company_id,
         cast(date_trunc('month', local_date) as date) as billing_month,
-        count(*) filter (where direction = 'outbound') as call_outbound_calls,
-        sum(duration_seconds) filter (where direction = 'outbound') as call_outbound_seconds,
-        count(*) filter (where direction = 'inbound') as call_inbound_calls,
-        sum(duration_seconds) filter (where direction = 'inbound') as call_inbound_seconds
+        {%- for s, kind in services if kind == 'call' %}
+            count(*) filter (where direction = '{{ s.replace("call_", "") }}') as {{ s }}_calls,
+            sum(duration_seconds) filter (where direction = '{{ s.replace("call_", "") }}') as {{ s }}_seconds,
+        {%- endfor %}
+        count(*) as calls
     from {{ ref('fct_calls') }}
     group by all
 ),
@@ -137,14 +167,14 @@ pivoted as (
         keys.billing_month,
         any_value(keys.retail_currency) as retail_currency,
         any_value(keys.wholesale_currency) as wholesale_currency,
-        {%- for s in services %}
-            {%- if s == 'sms' %}
-                coalesce(sum(usage.usage_count) filter (where usage.service = 'sms'), 0) as sms_delivered,
-                coalesce(sum(usage.usage_quantity) filter (where usage.service = 'sms'), 0) as sms_segments,
-            {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
+        {%- for s, kind in services %}
+            {%- if kind == 'sms' %}
+                coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_delivered,
+                coalesce(sum(usage.usage_quantity) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_segments,
+            {%- elif kind == 'notification' %}
                 coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_sent,
                 coalesce(sum(usage.delivered_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_delivered,
-            {%- elif s.startswith('call_') %}
+            {%- elif kind == 'call' %}
                 coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_billable_calls,
             {%- else %}
                 coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_messages,
@@ -173,14 +203,14 @@ final as (
         pivoted.billing_month,
         coalesce(pivoted.retail_currency, companies.currency) as retail_currency,
         coalesce(pivoted.wholesale_currency, resellers.currency) as wholesale_currency,
-        {%- for s in services %}
-            {%- if s == 'sms' %}
-                cast(pivoted.sms_delivered as bigint) as sms_delivered,
-                cast(pivoted.sms_segments as bigint) as sms_segments,
-            {%- elif s in ('viber', 'whatsapp', 'email', 'push') %}
+        {%- for s, kind in services %}
+            {%- if kind == 'sms' %}
+                cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
+                cast(pivoted.{{ s }}_segments as bigint) as {{ s }}_segments,
+            {%- elif kind == 'notification' %}
                 cast(pivoted.{{ s }}_sent as bigint) as {{ s }}_sent,
                 cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
-            {%- elif s.startswith('call_') %}
+            {%- elif kind == 'call' %}
                 cast(coalesce(calls.{{ s }}_calls, 0) as bigint) as {{ s }}_calls,
                 cast(coalesce(calls.{{ s }}_seconds, 0) as bigint) as {{ s }}_seconds,
                 cast(pivoted.{{ s }}_billable_calls as bigint) as {{ s }}_billable_calls,
@@ -196,14 +226,13 @@ final as (
             cast(pivoted.{{ s }}_wholesale as decimal(18, 4)) as {{ s }}_wholesale,
         {%- endfor %}
         {%- for section, section_services in sections.items() %}
-            cast(
-                {%- for s in section_services %} pivoted.{{ s }}_retail{% if not loop.last %} +{% endif %}{% endfor %}
-                as decimal(18, 4)
-            ) as {{ section }}_retail,
-            cast(
-                {%- for s in section_services %} pivoted.{{ s }}_wholesale{% if not loop.last %} +{% endif %}{% endfor %}
-                as decimal(18, 4)
-            ) as {{ section }}_wholesale,
+            {%- for side in ['retail', 'wholesale'] %}
+                cast(
+                    0
+                    {%- for s in section_services %} + pivoted.{{ s }}_{{ side }}{% endfor %}
+                    as decimal(18, 4)
+                ) as {{ section }}_{{ side }},
+            {%- endfor %}
         {%- endfor %}
         cast(pivoted.total_retail as decimal(18, 4)) as total_retail,
         cast(pivoted.total_wholesale as decimal(18, 4)) as total_wholesale,

@@ -42,8 +42,8 @@ window_chats as (
     -- came into force in the window (its local times move)
     select distinct chat_id from chat_messages
     where
-        {{ marts_export_window('export_date', this_column='export_date') }}
-        or company_id in ({{ marts_retimed_companies(this_column='export_date') }})
+        {{ in_export_window('export_date', this_column='export_date') }}
+        or company_id in ({{ companies_retimed_in_window(this_column='export_date') }})
 ),
 
 batch as (

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='local_date',
-        on_schema_change='append_new_columns',
-        post_hook=["{{ marts_drop_vanished_dates(ref('fct_chat_messages')) }}"],
-    )
-}}
+{{ config(post_hook=["{{ delete_vanished_dates(ref('fct_chat_messages')) }}"]) }}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
     chat messages of those dates, late ones included) and replaces those dates whole. -#}
 -- depends_on: {{ ref('int_company_time_zones') }}
@@ -18,7 +10,7 @@ all_messages as (
 ),
 
 {% if is_incremental() %}
-    {{ marts_affected_dates('all_messages', 'chat_last_export_date', 'sum(messages)') }},
+    {{ daily_affected_dates_ctes('all_messages', 'chat_last_export_date', 'sum(messages)') }},
 {% endif %}
 
 messages as (

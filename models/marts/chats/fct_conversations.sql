@@ -15,7 +15,7 @@ messages as (
 
 window_chats as (
     select distinct chat_id from messages
-    where {{ marts_export_window('chat_last_export_date') }}
+    where {{ in_export_window('chat_last_export_date') }}
 ),
 
 batch as (
@@ -82,7 +82,7 @@ final as (
         last_message_at,
         first_user_message_at,
         first_operator_response_at,
-        {{ marts_seconds_between('first_user_message_at', 'first_operator_response_at') }}
+        {{ seconds_between('first_user_message_at', 'first_operator_response_at') }}
             as first_operator_response_seconds,
         -- resolved: started by an inbound (user) message with at least one outbound message
         opening_direction = 'inbound' and first_reply_at is not null as is_resolved,

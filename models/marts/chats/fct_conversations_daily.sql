@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='local_date',
-        on_schema_change='append_new_columns',
-        post_hook=["{{ marts_drop_vanished_dates(ref('fct_conversations')) }}"],
-    )
-}}
+{{ config(post_hook=["{{ delete_vanished_dates(ref('fct_conversations')) }}"]) }}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
     conversations of those dates, late ones included) and replaces those dates whole. -#}
 -- depends_on: {{ ref('int_company_time_zones') }}
@@ -18,7 +10,7 @@ all_conversations as (
 ),
 
 {% if is_incremental() %}
-    {{ marts_affected_dates('all_conversations', 'last_export_date', 'sum(conversations)') }},
+    {{ daily_affected_dates_ctes('all_conversations', 'last_export_date', 'sum(conversations)') }},
 {% endif %}
 
 conversations as (
@@ -43,8 +35,8 @@ final as (
         count(*) filter (where is_proactive) as proactive_conversations,
         cast(sum(message_count) as bigint) as messages,
         count(first_operator_response_seconds) as conversations_with_operator_response,
-        {{ marts_sum_seconds('first_operator_response_seconds') }} as total_first_operator_response_seconds,
-        {{ marts_sum_seconds('first_operator_response_seconds') }}
+        {{ sum_seconds_exact('first_operator_response_seconds') }} as total_first_operator_response_seconds,
+        {{ sum_seconds_exact('first_operator_response_seconds') }}
         / nullif(count(first_operator_response_seconds), 0) as avg_first_operator_response_seconds,
         quantile_cont(first_operator_response_seconds, 0.5) as median_first_operator_response_seconds,
         cast(sum(message_count) as double) / count(*) as avg_messages_per_conversation,

@@ -1,17 +1,13 @@
 with
 
-notification_channels as (
+reference_channels as (
+    -- notification channels and messengers of the export contract, with label and billing service
     select
-        'notification' as channel_family,
+        channel_family,
         channel,
-        channel as billing_service
-    from (
-        select unnest(['sms', 'viber', 'whatsapp', 'email', 'push']) as channel
-    ) as channels
-),
-
-contract_messengers as (
-    select unnest(['telegram', 'whatsapp', 'viber', 'vk', 'facebook', 'instagram', 'web', 'alice']) as messenger
+        channel_label,
+        billing_service
+    from {{ ref('channels') }}
 ),
 
 configured_messengers as (
@@ -21,22 +17,26 @@ configured_messengers as (
     where messenger is not null
 ),
 
-messengers as (
+new_messengers as (
+    -- a messenger not in the seed yet: named by its code, billed by sender type like any chat
     select
         'messenger' as channel_family,
-        messenger as channel,
-        case when messenger = 'alice' then 'chat_alice' else 'chat' end as billing_service
-    from (
-        select messenger from contract_messengers
-        union
-        select messenger from configured_messengers
-    ) as all_messengers
+        configured_messengers.messenger as channel,
+        configured_messengers.messenger as channel_label,
+        'chat' as billing_service
+    from configured_messengers
+    where not exists (
+        select 1 from reference_channels
+        where
+            reference_channels.channel_family = 'messenger'
+            and reference_channels.channel = configured_messengers.messenger
+    )
 ),
 
 unioned as (
-    select * from notification_channels
+    select * from reference_channels
     union all
-    select * from messengers
+    select * from new_messengers
 ),
 
 final as (
@@ -44,20 +44,7 @@ final as (
         channel_family || ':' || channel as channel_key,
         channel_family,
         channel,
-        case channel
-            when 'sms' then 'SMS'
-            when 'viber' then 'Viber'
-            when 'whatsapp' then 'WhatsApp'
-            when 'email' then 'Email'
-            when 'push' then 'Push'
-            when 'telegram' then 'Telegram'
-            when 'vk' then 'VK'
-            when 'facebook' then 'Facebook'
-            when 'instagram' then 'Instagram'
-            when 'web' then 'Web chat'
-            when 'alice' then 'Alice (voice assistant)'
-            else channel
-        end as channel_label,
+        channel_label,
         billing_service,
         channel = 'alice' as is_voice_assistant
     from unioned

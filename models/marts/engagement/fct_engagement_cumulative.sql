@@ -1,11 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='local_date',
-        on_schema_change='append_new_columns',
-    )
-}}
 {#- Incremental from the earliest local date a run affects (a date of daily rows rebuilt in the export
     window, a date of a chat start exported in it, a date whose stored sessions or chat starts no longer
     match, or the day after the last stored date): every date from there on is replaced, its running
@@ -71,10 +63,10 @@ chat_starts as (
 
     affected_dates as (
         select local_date from daily
-        where {{ marts_export_window('last_export_date') }}
+        where {{ in_export_window('last_export_date') }}
         union all
         select local_date from chat_starts
-        where {{ marts_export_window('export_date') }}
+        where {{ in_export_window('export_date') }}
         union all
         select coalesce(upstream_days.local_date, stored_days.local_date) as local_date
         from upstream_days

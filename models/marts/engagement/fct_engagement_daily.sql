@@ -1,11 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='local_date',
-        on_schema_change='append_new_columns',
-    )
-}}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
     sessions and widget events of those dates, late ones included) and replaces those dates whole.
     Staged widget events are never replaced once loaded; sessions are (a late event merges sessions),
@@ -48,7 +40,7 @@ time_zones as (
     affected_dates as (
         -- the dates touched by the export window
         select local_date from all_sessions
-        where {{ marts_export_window('last_export_date') }}
+        where {{ in_export_window('last_export_date') }}
         union
         -- dates whose rows moved to another date or were deleted upstream: the stored count no longer matches
         select coalesce(upstream_counts.local_date, stored_counts.local_date) as local_date
@@ -59,9 +51,9 @@ time_zones as (
         select cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date) as local_date
         from widget_events
         left join time_zones on widget_events.company_id = time_zones.company_id
-        where {{ marts_export_window('widget_events.export_date') }}
+        where {{ in_export_window('widget_events.export_date') }}
         union
-        {{ marts_retimed_event_dates('widget_events', 'occurred_at') }}
+        {{ retimed_event_local_dates('widget_events', 'occurred_at') }}
     ),
 {% endif %}
 
@@ -98,7 +90,7 @@ session_counts as (
         count(*) as sessions,
         count(*) filter (where has_conversation) as sessions_with_conversation,
         count(*) filter (where is_bounce) as bounces,
-        {{ marts_sum_seconds('screen_seconds') }} / 60.0 as screen_time_minutes,
+        {{ sum_seconds_exact('screen_seconds') }} / 60.0 as screen_time_minutes,
         max(last_export_date) as last_export_date
     from sessions
     group by all
@@ -133,13 +125,13 @@ event_counts as (
         count(*) filter (where event_type = 'module_visit') as module_visits,
         count(*) filter (where event_type = 'nps_rating' and nps_score between 1 and 10) as nps_ratings,
         count(*) filter (
-            where event_type = 'nps_rating' and {{ marts_nps_category('nps_score') }} = 'detractor'
+            where event_type = 'nps_rating' and {{ nps_category('nps_score') }} = 'detractor'
         ) as nps_detractors,
         count(*) filter (
-            where event_type = 'nps_rating' and {{ marts_nps_category('nps_score') }} = 'passive'
+            where event_type = 'nps_rating' and {{ nps_category('nps_score') }} = 'passive'
         ) as nps_passives,
         count(*) filter (
-            where event_type = 'nps_rating' and {{ marts_nps_category('nps_score') }} = 'promoter'
+            where event_type = 'nps_rating' and {{ nps_category('nps_score') }} = 'promoter'
         ) as nps_promoters,
         max(export_date) as last_export_date
     from events

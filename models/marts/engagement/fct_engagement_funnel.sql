@@ -1,13 +1,5 @@
 -- depends_on: {{ ref('int_company_time_zones') }}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='local_date',
-        on_schema_change='append_new_columns',
-        post_hook="{{ marts_drop_vanished_dates(ref('fct_engagement_daily')) }}",
-    )
-}}
+{{ config(post_hook="{{ delete_vanished_dates(ref('fct_engagement_daily')) }}") }}
 {#- Incremental by local date: the dates of daily rows rebuilt in the export window, and the dates whose
     daily row count no longer matches (six funnel steps per daily row), are replaced whole. -#}
 {%- set steps = [
@@ -22,7 +14,7 @@
 with
 
 {% if is_incremental() %}
-    {{ marts_affected_dates(ref('fct_engagement_daily'), 'last_export_date', 'count(*) // ' ~ steps | length) }},
+    {{ daily_affected_dates_ctes(ref('fct_engagement_daily'), 'last_export_date', 'count(*) // ' ~ steps | length) }},
 {% endif %}
 
 daily as (

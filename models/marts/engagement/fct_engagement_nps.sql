@@ -1,11 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='local_date',
-        on_schema_change='append_new_columns',
-    )
-}}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
     NPS ratings of those dates, late ones included) and replaces those dates whole. Staged widget events
     are never replaced or deleted once loaded, so the window's own events give the touched dates. -#}
@@ -30,9 +22,9 @@ time_zones as (
             cast({{ local_timestamp('all_widget_events.occurred_at', 'time_zones.timezone') }} as date) as local_date
         from all_widget_events
         left join time_zones on all_widget_events.company_id = time_zones.company_id
-        where {{ marts_export_window('all_widget_events.export_date') }}
+        where {{ in_export_window('all_widget_events.export_date') }}
         union
-        {{ marts_retimed_event_dates('all_widget_events', 'occurred_at') }}
+        {{ retimed_event_local_dates('all_widget_events', 'occurred_at') }}
     ),
 {% endif %}
 
@@ -52,7 +44,7 @@ final as (
         widget_events.company_id,
         widget_events.experience_id,
         cast(widget_events.nps_score as integer) as nps_score,
-        {{ marts_nps_category('widget_events.nps_score') }} as nps_category,
+        {{ nps_category('widget_events.nps_score') }} as nps_category,
         count(*) as ratings,
         max(widget_events.export_date) as last_export_date
     from widget_events

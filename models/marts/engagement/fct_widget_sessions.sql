@@ -31,8 +31,8 @@ window_visitors as (
         visitor_id
     from widget_events
     where
-        {{ marts_export_window('export_date') }}
-        or company_id in ({{ marts_retimed_companies() }})
+        {{ in_export_window('export_date') }}
+        or company_id in ({{ companies_retimed_in_window() }})
 ),
 
 batch as (
@@ -110,7 +110,7 @@ final as (
         {{ local_timestamp('sessions.started_at', 'time_zones.timezone') }} as local_started_at,
         cast({{ local_timestamp('sessions.started_at', 'time_zones.timezone') }} as date) as local_date,
         coalesce(sessions.device, 'unknown') as device,
-        {{ marts_seconds_between('sessions.started_at', 'sessions.ended_at') }} as screen_seconds,
+        {{ seconds_between('sessions.started_at', 'sessions.ended_at') }} as screen_seconds,
         sessions.event_count,
         sessions.interaction_count > 0 as has_conversation,
         sessions.interaction_count = 0 as is_bounce,

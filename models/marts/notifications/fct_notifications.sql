@@ -24,7 +24,7 @@ chains as (
 
 window_messages as (
     select message_id from messages
-    where {{ marts_export_window('last_export_date') }}
+    where {{ in_export_window('last_export_date') }}
 ),
 
 affected_notifications as (
@@ -111,7 +111,7 @@ final as (
         case
             when delivered_channel is not null
                 then greatest(
-                    {{ marts_seconds_between(
+                    {{ seconds_between(
                         'greatest(created_at, coalesce(scheduled_for, created_at))', 'delivered_at'
                     ) }},
                     0

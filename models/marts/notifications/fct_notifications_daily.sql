@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='local_date',
-        on_schema_change='append_new_columns',
-        post_hook=["{{ marts_drop_vanished_dates(ref('fct_notifications')) }}"],
-    )
-}}
+{{ config(post_hook=["{{ delete_vanished_dates(ref('fct_notifications')) }}"]) }}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
     notifications of those dates, late ones included) and replaces those dates whole. -#}
 -- depends_on: {{ ref('int_company_time_zones') }}
@@ -18,7 +10,7 @@ all_notifications as (
 ),
 
 {% if is_incremental() %}
-    {{ marts_affected_dates('all_notifications', 'last_export_date', 'sum(notifications_created)') }},
+    {{ daily_affected_dates_ctes('all_notifications', 'last_export_date', 'sum(notifications_created)') }},
 {% endif %}
 
 notifications as (
@@ -44,7 +36,7 @@ final as (
         / nullif(count(*) filter (where is_sent), 0) as delivery_rate,
         quantile_cont(seconds_to_deliver, 0.5) as median_seconds_to_deliver,
         quantile_cont(seconds_to_deliver, 0.95) as p95_seconds_to_deliver,
-        {{ marts_sum_seconds('seconds_to_deliver') }} as total_seconds_to_deliver,
+        {{ sum_seconds_exact('seconds_to_deliver') }} as total_seconds_to_deliver,
         count(*) filter (where has_fallback) as notifications_with_fallback,
         cast(sum(fallback_count) as bigint) as fallback_messages,
         max(last_export_date) as last_export_date

@@ -21,8 +21,8 @@ calls as (
     -- calls exported in the window, and every call of a company whose time zone came into force in it
     select * from {{ ref('stg_platform__calls') }}
     where
-        {{ marts_export_window('export_date', this_column='export_date') }}
-        or company_id in ({{ marts_retimed_companies(this_column='export_date') }})
+        {{ in_export_window('export_date', this_column='export_date') }}
+        or company_id in ({{ companies_retimed_in_window(this_column='export_date') }})
 ),
 
 companies as (
@@ -33,8 +33,12 @@ companies as (
 ),
 
 tariffs as (
+    -- tariffs of the call services (priced per minute, seed services)
     select * from {{ ref('stg_platform__tariffs') }}
-    where service in ('call_outbound', 'call_inbound')
+    where service in (
+        select services.service from {{ ref('services') }} as services
+        where services.unit = 'minute'
+    )
 ),
 
 call_tariffs as (

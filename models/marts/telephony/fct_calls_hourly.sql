@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='local_date',
-        on_schema_change='append_new_columns',
-        post_hook=["{{ marts_drop_vanished_dates(ref('fct_calls')) }}"],
-    )
-}}
+{{ config(post_hook=["{{ delete_vanished_dates(ref('fct_calls')) }}"]) }}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
     calls of those dates, late ones included) and replaces those dates whole. -#}
 -- depends_on: {{ ref('int_company_time_zones') }}
@@ -18,7 +10,7 @@ all_calls as (
 ),
 
 {% if is_incremental() %}
-    {{ marts_affected_dates('all_calls', 'last_export_date', 'sum(calls)') }},
+    {{ daily_affected_dates_ctes('all_calls', 'last_export_date', 'sum(calls)') }},
 {% endif %}
 
 calls as (
@@ -38,11 +30,11 @@ final as (
         count(*) as calls,
         count(*) filter (where is_answered) as answered_calls,
         count(*) filter (where is_missed) as missed_calls,
-        {{ marts_sum_seconds('duration_seconds') }} as duration_seconds,
+        {{ sum_seconds_exact('duration_seconds') }} as duration_seconds,
         cast(sum(billable_seconds) as bigint) as billable_seconds,
         sum(billable_seconds) / 60.0 as billable_minutes,
         cast(count(*) filter (where is_answered) as double) / count(*) as answer_ratio,
-        {{ marts_sum_seconds('duration_seconds') }}
+        {{ sum_seconds_exact('duration_seconds') }}
         / nullif(count(*) filter (where is_answered), 0) as avg_duration_seconds,
         max(last_export_date) as last_export_date
     from calls

@@ -4,7 +4,7 @@ with
 
 source as (
     select * from {{ source('platform', 'balance_transactions') }}
-    where {{ export_day_window() }}
+    where {{ in_export_window('_export_date', 'export_date') }}
 ),
 
 deduplicated as (

@@ -4,7 +4,7 @@ with
 
 source as (
     select * from {{ source('platform', 'notification_events') }}
-    where {{ export_day_window() }}
+    where {{ in_export_window('_export_date', 'export_date') }}
 ),
 
 deduplicated as (

@@ -1,0 +1,111 @@
+{#- Incremental runs: the export-day window, and the rows a run must recompute besides it (late rows,
+    companies whose time zone took effect, dates left empty). -#}
+
+{#- The export-day window of an incremental run, as a predicate on `column` (an export date of the input:
+    staging's _export_date, a staging export_date, or the last_export_date carried by an incremental fact);
+    `this_column` is the export-date column of the model itself. With vars min_date/max_date (Dagster's
+    daily partition) that window is processed, together with any day newer than the last one already
+    processed (a run that failed or was skipped leaves no hole: the next daily run catches up); without
+    them a plain `dbt build` processes the last processed day again and everything after it. A full
+    refresh (or the first run) processes all days. -#}
+{% macro in_export_window(column, this_column='last_export_date') -%}
+    {%- if is_incremental() -%}
+        {%- if var('min_date') is not none -%}
+            ({{ column }} between cast('{{ var("min_date") }}' as date)
+                and cast('{{ var("max_date") or var("min_date") }}' as date)
+                or {{ column }} > (select max({{ this_column }}) from {{ this }}))
+        {%- else -%}
+            {{ column }} >= (select coalesce(max({{ this_column }}), date '1900-01-01') from {{ this }})
+        {%- endif -%}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Keys of an incremental batch that were already first seen on an earlier export day stay as
+    they are: a later duplicate of a row never replaces the original (full refresh keeps the first too). -#}
+{% macro not_seen_before(key_column, batch_alias='batch') -%}
+    {%- if is_incremental() -%}
+        not exists (
+            select 1 from {{ this }} as existing
+            where existing.{{ key_column }} = {{ batch_alias }}.{{ key_column }}
+                and existing.export_date < {{ batch_alias }}.export_date
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Companies whose time zone came into force inside the export window (their company row arrived for the
+    first time, or their time zone changed; see int_company_time_zones): an incremental model recomputes
+    their rows so that local dates follow the zone in force, as a full refresh would. A model calling it only
+    inside an is_incremental() block declares `-- depends_on: {{ ref('int_company_time_zones') }}`. -#}
+{% macro companies_retimed_in_window(this_column='last_export_date') -%}
+    select retimed.company_id from {{ ref('int_company_time_zones') }} as retimed
+    where {{ in_export_window('retimed.timezone_export_date', this_column) }}
+{%- endmacro %}
+
+{#- Local dates of an event aggregate touched by companies whose time zone came into force in the export window
+    (first arrival of the company row, or a change): the dates stored for them (their events move away from
+    those) and the dates of their events in the zone now in force. `events` is a CTE of events with
+    company_id and the UTC `timestamp_column`. -#}
+{% macro retimed_event_local_dates(events, timestamp_column) -%}
+    select stored.local_date from {{ this }} as stored
+    where stored.company_id in ({{ companies_retimed_in_window() }})
+    union
+    select {{ local_date(events ~ '.' ~ timestamp_column, 'retimed_zones.timezone') }} as local_date
+    from {{ events }}
+    inner join {{ ref('int_company_time_zones') }} as retimed_zones on {{ events }}.company_id = retimed_zones.company_id
+    where {{ in_export_window('retimed_zones.timezone_export_date') }}
+{%- endmacro %}
+
+{#- CTEs stored_counts, upstream_counts and affected_dates of an incremental daily aggregate: the local
+    dates a run recomputes are those of upstream rows in the export window, plus every date whose
+    upstream row count no longer matches the stored one (rows that moved to another date or vanished), plus
+    the stored dates of companies whose time zone came into force in the window (their upstream rows carry
+    that export day in their last export date, so their new dates are in the window already).
+    `stored_row_count` is the aggregate expression that counts upstream rows in the stored table. -#}
+{% macro daily_affected_dates_ctes(upstream, export_column, stored_row_count) -%}
+    stored_counts as (
+        select
+            local_date,
+            {{ stored_row_count }} as row_count
+        from {{ this }}
+        group by local_date
+    ),
+
+    upstream_counts as (
+        select
+            local_date,
+            count(*) as row_count
+        from {{ upstream }}
+        group by local_date
+    ),
+
+    affected_dates as (
+        select local_date from {{ upstream }}
+        where {{ in_export_window(export_column) }}
+        union
+        -- dates stored for a company whose time zone came into force in the window: its rows move to other dates
+        select local_date from {{ this }}
+        where company_id in ({{ companies_retimed_in_window() }})
+        union
+        select coalesce(upstream_counts.local_date, stored_counts.local_date) as local_date
+        from upstream_counts
+        full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
+        where upstream_counts.row_count is distinct from stored_counts.row_count
+    )
+{%- endmacro %}
+
+{#- Post-hook of an incremental daily aggregate: a date with no upstream rows left is dropped
+    (delete+insert only replaces dates that still have rows). -#}
+{% macro delete_vanished_dates(relation, date_column='local_date') -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as stored
+        where not exists (
+            select 1 from {{ relation }} as upstream where upstream.{{ date_column }} = stored.local_date
+        )
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

@@ -1,9 +1,0 @@
-{#- Generic test: the combination of columns is unique (rows returned = duplicated combinations). -#}
-{% test marts_unique_combination(model, combination_of_columns) %}
-    select
-        {{ combination_of_columns | join(', ') }},
-        count(*) as n_rows
-    from {{ model }}
-    group by {{ combination_of_columns | join(', ') }}
-    having count(*) > 1
-{% endtest %}
