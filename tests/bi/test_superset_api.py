@@ -335,7 +335,10 @@ def _query_data(client: SupersetClient, datasource_id: int, chart: dict, change)
     assert response.status_code == 200, (chart["slice_name"], response.text[:500])
     result = response.json()["result"]
     assert all(not r.get("error") for r in result), result
-    return [row for r in result for row in r["data"]]
+    # rows of equal sort keys come in any order: compare them as a sorted list
+    return sorted(
+        (row for r in result for row in r["data"]), key=lambda row: json.dumps(row, sort_keys=True, default=str)
+    )
 
 
 def _select(column: str, value):
