@@ -422,6 +422,13 @@ CHOICE_DECIDES = {
 }
 
 
+# when the data lets a choice decide anything at all
+CHOICE_MATTERS = {
+    "Active duration (months)": "select count(*) from (select 1 from customer_dynamics.fct_customer_dynamics"
+    " group by period_grain, period_start, company_id having count(distinct is_active) > 1)",
+}
+
+
 def _expectation(filter_name: str, chart: dict, expressions: list[str]) -> str:
     """'change', 'same' or 'any' for one chart under one filter."""
     if filter_name in CHOICE_DECIDES:
@@ -472,6 +479,8 @@ def test_every_native_filter_changes_the_charts_it_targets(admin, marts, slug, n
         outcome[expected].add(chart["slice_name"])
     assert not outcome["same"] & changed_charts, f"{slug}: filter {name} changed {outcome['same'] & changed_charts}"
     if name in CHOICE_DECIDES:
+        if name in CHOICE_MATTERS and not marts.execute(CHOICE_MATTERS[name]).fetchone()[0]:
+            return  # in this warehouse the choice decides nothing (e.g. every client active every month)
         assert outcome["change"] & changed_charts, f"{slug}: filter {name} changed none of {outcome['change']}"
     else:
         unchanged = outcome["change"] - changed_charts
