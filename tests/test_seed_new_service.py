@@ -50,7 +50,9 @@ def _build(project: Path, warehouse: Path) -> None:
         "DBT_TARGET_PATH": str(project / "target"),
     }
     command = [str(Path(sys.executable).parent / "dbt"), "build", "--select", *BUILT.split()]
-    command += ["--exclude-resource-type", "unit_test", "--project-dir", str(project), "--profiles-dir", str(project)]
+    # cautious: tests of models outside the selection (that also read a selected node) stay out
+    command += ["--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"]
+    command += ["--project-dir", str(project), "--profiles-dir", str(project)]
     result = subprocess.run(command, env=env, cwd=project, capture_output=True, text=True)
     if result.returncode != 0:
         pytest.fail(f"dbt build of the copied project failed:\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}")
