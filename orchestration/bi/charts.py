@@ -75,7 +75,28 @@ def _timeseries(c: Chart) -> dict:
         p["stack"] = "Stack"
     if c.viz == "line":
         p["seriesType"] = "line"
+    if c.cumulative:
+        p["rolling_type"] = "cumsum"
     return p
+
+
+def _post_processing(c: Chart, columns: list) -> list[dict]:
+    """What buildQuery adds for a cumulative time series: pivot on the time axis, running sums, flatten."""
+    if not c.cumulative:
+        return []
+    return [
+        {
+            "operation": "pivot",
+            "options": {
+                "index": [columns[0]["label"]],
+                "columns": list(c.groupby),
+                "aggregates": {m: {"operator": "mean"} for m in c.metrics},
+                "drop_missing_columns": False,
+            },
+        },
+        {"operation": "cum", "options": {"operator": "sum", "columns": {m: m for m in c.metrics}}},
+        {"operation": "flatten"},
+    ]
 
 
 def _category_bar(c: Chart) -> dict:
@@ -257,7 +278,7 @@ def query_context(c: Chart, params: dict, defaults: list[dict] | None = None) ->
         "url_params": {},
         "custom_params": {},
         "custom_form_data": {},
-        "post_processing": [],
+        "post_processing": _post_processing(c, columns),
     }
     qc = {
         "datasource": {"id": 0, "type": "table"},
@@ -274,7 +295,7 @@ def chart_yaml(c: Chart, defaults: list[dict] | None = None) -> dict:
     params = chart_params(c)
     return {
         "slice_name": c.name,
-        "description": None,
+        "description": c.quick_help() or None,
         "certified_by": None,
         "certification_details": None,
         "viz_type": params["viz_type"],

@@ -102,7 +102,7 @@ def _metric(ds: Dataset, name: str, expression: str) -> dict:
         "expression": expression,
         "verbose_name": name.replace("_", " ").capitalize(),
         "metric_type": None,
-        "description": None,
+        "description": ds.descriptions.get(name),
         "d3format": ds.formats.get(name),
         "currency": None,
         "warning_text": None,

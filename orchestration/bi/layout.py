@@ -40,7 +40,7 @@ def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: 
         "id": "NATIVE_FILTER-" + stable_uuid("filter", f"{d.slug}:{f.name}")[:12],
         "name": f.name,
         "type": "NATIVE_FILTER",
-        "description": "",
+        "description": f.description,
         "cascadeParentIds": [],
         "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded},
         "tabsInScope": [],
@@ -55,6 +55,12 @@ def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: 
         }
     if f.kind == "time":
         config.update(filterType="filter_time", targets=[{}])
+        if f.time_range:
+            config["defaultDataMask"] = {
+                "extraFormData": {"time_range": f.time_range},
+                "filterState": {"value": f.time_range},
+                "ownState": {},
+            }
     elif f.kind == "grain":
         config.update(filterType="filter_timegrain", targets=[{"datasetUuid": f.dataset.uuid}])
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -31,7 +32,7 @@ def test_generate_writes_the_bundle_and_check_catches_a_hand_edit(tmp_path):
     assert bundle.read_bundle(tmp_path) == bundle.read_bundle(bundle.BUNDLE_DIR)
     assert generate.main(["--check", "--bundle", str(tmp_path)]) == 0
     chart = next((tmp_path / "charts").glob("calls_*.yaml"))
-    chart.write_text(chart.read_text().replace("description: null", "description: edited by hand"))
+    chart.write_text(re.sub(r"^description: .*$", "description: edited by hand", chart.read_text(), flags=re.M))
     out = io.StringIO()
     with redirect_stdout(out):
         assert generate.main(["--check", "--bundle", str(tmp_path)]) == 1

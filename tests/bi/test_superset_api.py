@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import re
+from datetime import timedelta
 
 import pytest
 import yaml
@@ -107,7 +111,11 @@ def _num(value):
         ("Fallback messages", "select sum(fallback_messages) from notifications.fct_notifications_daily"),
         # chats and chatbot engagement
         ("Chatbot sessions", "select sum(sessions) from engagement.fct_engagement_daily"),
-        ("Participants", "select sum(new_participants) from engagement.fct_engagement_cumulative"),
+        # distinct participants of the period (all data by default), not a sum of first chat starts
+        (
+            "Participants",
+            "select count(distinct visitor_id) filter (where has_chat_start) from engagement.fct_widget_sessions",
+        ),
         (
             "NPS score",
             "select 100.0 * (coalesce(sum(ratings) filter (where nps_category = 'promoter'), 0)"
@@ -136,9 +144,10 @@ def _num(value):
         ),
         # account usage: the dashboard's default grain (month: UMC)
         (
-            "Unique contacts (UMC at month grain)",
+            "Unique contacts (UMC)",
             "select sum(unique_contacts) from account_usage.fct_account_usage where period_grain = 'month'",
         ),
+        ("Channels", "select count(*) filter (where is_countable_channel) from core.dim_chat_configs"),
         (
             "Resolved conversations",
             "select sum(resolved_conversations) from account_usage.fct_account_usage where period_grain = 'month'",
@@ -291,3 +300,285 @@ def test_wrong_password_is_refused(superset_url):
     user, _ = server.admin_credentials()
     with pytest.raises(Exception, match="login"):
         SupersetClient(superset_url, user, "wrong")
+
+
+@functools.cache
+def _bundle_files() -> dict[str, dict]:
+    """The committed bundle, parsed once: relative path -> YAML."""
+    return {rel: yaml.safe_load(text) for rel, text in bundle.read_bundle().items()}
+
+
+def _bundle_charts() -> dict[str, dict]:
+    """Chart YAML of the bundle by uuid."""
+    return {data["uuid"]: data for rel, data in _bundle_files().items() if rel.startswith("charts/")}
+
+
+def _native_filters() -> list[tuple[str, dict, list[dict]]]:
+    """(dashboard slug, filter config, the bundle charts the filter targets) of every native filter."""
+    charts = _bundle_charts()
+    out = []
+    for rel, dashboard in _bundle_files().items():
+        if not rel.startswith("dashboards/"):
+            continue
+        by_id = {
+            node["meta"]["chartId"]: charts[node["meta"]["uuid"]]
+            for node in dashboard["position"].values()
+            if isinstance(node, dict) and node.get("type") == "CHART"
+        }
+        for config in dashboard["metadata"]["native_filter_configuration"]:
+            excluded = set(config["scope"]["excluded"])
+            out.append((dashboard["slug"], config, [c for i, c in sorted(by_id.items()) if i not in excluded]))
+    return out
+
+
+def _query_data(client: SupersetClient, datasource_id: int, chart: dict, change) -> list[dict]:
+    """The chart's saved query with `change(query)` applied, posted to /api/v1/chart/data."""
+    context = json.loads(chart["query_context"])
+    context["datasource"] = {"id": datasource_id, "type": "table"}
+    context["form_data"] = {**context["form_data"], "datasource": f"{datasource_id}__table"}
+    for query in context["queries"]:
+        change(query)
+    response = client.post("/api/v1/chart/data", json=context)
+    assert response.status_code == 200, (chart["slice_name"], response.text[:500])
+    result = response.json()["result"]
+    assert all(not r.get("error") for r in result), result
+    # rows of equal sort keys come in any order: compare them as a sorted list
+    return sorted(
+        (row for r in result for row in r["data"]), key=lambda row: json.dumps(row, sort_keys=True, default=str)
+    )
+
+
+def _select(column: str, value):
+    def change(query: dict) -> None:
+        query["filters"] = [f for f in query["filters"] if f["col"] != column] + [
+            {"col": column, "op": "IN", "val": [value]}
+        ]
+
+    return change
+
+
+def _time_range(column: str, value: str):
+    def change(query: dict) -> None:
+        for f in query["filters"]:
+            if f["col"] == column and f["op"] == "TEMPORAL_RANGE":
+                f["val"] = value
+
+    return change
+
+
+def _grain(value: str):
+    def change(query: dict) -> None:
+        query["extras"]["time_grain_sqla"] = value
+        for column in query["columns"]:
+            if isinstance(column, dict) and column.get("columnType") == "BASE_AXIS":
+                column["timeGrain"] = value
+
+    return change
+
+
+def _dataset_tables() -> dict[str, tuple[str, str, str]]:
+    """dataset uuid -> (schema, table, main time column)."""
+    out = {}
+    for rel, data in _bundle_files().items():
+        if rel.startswith("datasets/"):
+            out[data["uuid"]] = (data["schema"], data["table_name"], data["main_dttm_col"])
+    return out
+
+
+def _candidates(marts, config: dict, chart: dict, tables) -> list:
+    """Changes to try for one filter on one chart: the rarest value first, then the commonest."""
+    schema, table, dttm = tables[chart["dataset_uuid"]]
+    if config["filterType"] == "filter_time":
+        low, high = marts.execute(f"select min({dttm}), max({dttm}) from {schema}.{table}").fetchone()
+        middle = low + (high - low) / 2
+        return [_time_range(dttm, f"{low} : {middle}"), _time_range(dttm, f"{middle} : {high}")]
+    if config["filterType"] == "filter_timegrain":
+        return [_grain("P1M"), _grain("P1W")]
+    column = config["targets"][0]["column"]["name"]
+    distinct = marts.execute(f"select count(distinct {column}) from {schema}.{table}").fetchone()[0]
+    if distinct < 2:
+        return []
+    default = config["defaultDataMask"].get("filterState", {}).get("value") or []
+    values = [
+        v
+        for v, _ in marts.execute(
+            f"select {column}, count(*) from {schema}.{table} where {column} is not null group by 1 order by 2, 1"
+        ).fetchall()
+        if v not in default
+    ]
+    return [_select(column, v) for v in dict.fromkeys([*values[:1], *values[-1:]])]
+
+
+def _is_time_series(chart: dict) -> bool:
+    return any(
+        isinstance(c, dict) and c.get("columnType") == "BASE_AXIS" and c.get("timeGrain")
+        for q in json.loads(chart["query_context"])["queries"]
+        for c in q["columns"]
+    )
+
+
+# Required single-choice filters pick one copy of rows that repeat per choice. Charts whose metrics read
+# what the choice decides (or, for a grain, time series) may change, and at least one of them must; plain
+# sums of flows must not change (the same events at any duration; at any grain, summed). Other filters
+# must change every chart they target, except counts of distinct companies, which a narrower selection
+# may leave equal (every dependent company has a row in every month).
+CHOICE_DECIDES = {
+    "Grain (distinct counts per period)": (True, ["unique_contacts", "active_agents", "active_channels"], True),
+    "Period grain": (True, [], False),  # grouped by the package at period end: sums may move
+    "Active duration (months)": (False, ["is_active"], True),
+}
+
+
+# when the data lets a choice decide anything at all
+CHOICE_MATTERS = {
+    "Active duration (months)": "select count(*) from (select 1 from customer_dynamics.fct_customer_dynamics"
+    " group by period_grain, period_start, company_id having count(distinct is_active) > 1)",
+}
+
+
+def _expectation(filter_name: str, chart: dict, expressions: list[str]) -> str:
+    """'change', 'same' or 'any' for one chart under one filter."""
+    if filter_name in CHOICE_DECIDES:
+        grain, columns, sums_stay = CHOICE_DECIDES[filter_name]
+        if (grain and _is_time_series(chart)) or any(c in e for c in columns for e in expressions):
+            return "change"
+        if sums_stay and expressions and all(re.fullmatch(r"sum\(\w+\)", e) for e in expressions):
+            return "same"
+        return "any"
+    if expressions and all(e.startswith("count(distinct company_id)") for e in expressions):
+        return "any"
+    return "change"
+
+
+@pytest.mark.skipif(
+    os.environ.get("BI_TEST_FIXTURE_WAREHOUSE") == "1", reason="the fixture's added columns hold one value"
+)
+@pytest.mark.parametrize(
+    ("slug", "name"), [(slug, config["name"]) for slug, config, _ in _native_filters()], ids=lambda v: str(v)
+)
+def test_every_native_filter_changes_the_charts_it_targets(admin, marts, slug, name):
+    config, targets = next((c, t) for s, c, t in _native_filters() if s == slug and c["name"] == name)
+    if config["filterType"] == "filter_timegrain":
+        targets = [c for c in targets if _is_time_series(c)]
+    assert targets, f"{slug}: filter {name} targets no chart"
+    rows = {c["slice_name"]: c for c in admin.list_all("chart", ["id", "slice_name", "datasource_id"])}
+    tables = _dataset_tables()
+    metrics = {
+        m["metric_name"]: m["expression"]
+        for rel, data in _bundle_files().items()
+        if rel.startswith("datasets/")
+        for m in data["metrics"]
+    }
+    outcome: dict[str, set[str]] = {"change": set(), "same": set(), "any": set()}
+    changed_charts = set()
+    for chart in targets:
+        datasource_id = rows[chart["slice_name"]]["datasource_id"]
+        before = _query_data(admin, datasource_id, chart, lambda query: None)
+        if any(
+            _query_data(admin, datasource_id, chart, change) != before
+            for change in _candidates(marts, config, chart, tables)
+        ):
+            changed_charts.add(chart["slice_name"])
+        expressions = [metrics.get(m, m) for q in json.loads(chart["query_context"])["queries"] for m in q["metrics"]]
+        expected = _expectation(name, chart, expressions)
+        if config["filterType"] == "filter_select" and not _candidates(marts, config, chart, tables):
+            expected = "any"  # one value in the data (e.g. only final invoices): nothing to narrow
+        outcome[expected].add(chart["slice_name"])
+    assert not outcome["same"] & changed_charts, f"{slug}: filter {name} changed {outcome['same'] & changed_charts}"
+    if name in CHOICE_DECIDES:
+        if name in CHOICE_MATTERS and not marts.execute(CHOICE_MATTERS[name]).fetchone()[0]:
+            return  # in this warehouse the choice decides nothing (e.g. every client active every month)
+        assert outcome["change"] & changed_charts, f"{slug}: filter {name} changed none of {outcome['change']}"
+    else:
+        unchanged = outcome["change"] - changed_charts
+        assert not unchanged, f"{slug}: filter {name} did not change {unchanged}"
+
+
+def _counter_in(client: SupersetClient, chart_name: str, time_range: str):
+    """A big number of the bundle for one period (the dashboard's period filter set to time_range)."""
+    chart = next(c for c in _bundle_charts().values() if c["slice_name"] == chart_name)
+    datasource_id = {c["slice_name"]: c for c in client.list_all("chart", ["slice_name", "datasource_id"])}[chart_name][
+        "datasource_id"
+    ]
+    dttm = _dataset_tables()[chart["dataset_uuid"]][2]
+    rows = _query_data(client, datasource_id, chart, _time_range(dttm, time_range))
+    return _num(next(iter(rows[0].values()))) if rows else None
+
+
+def test_mid_month_range_shows_the_month_unique_contacts(admin, marts):
+    """A few days in the middle of a month show that month's UMC total (the platform's monthly values)."""
+    month, total = marts.execute(
+        "select cast(period_start as date), sum(unique_contacts) from account_usage.fct_account_usage"
+        " where period_grain = 'month' group by 1 order by 2 desc limit 1"
+    ).fetchone()
+    got = _counter_in(admin, "Unique contacts (UMC)", f"{month + timedelta(days=9)} : {month + timedelta(days=19)}")
+    assert got == pytest.approx(_num(total))
+
+
+def test_participants_are_distinct_in_the_period(admin, marts):
+    """Participants of a period: every customer who started a chat in it, also those who started one before."""
+    low, high = marts.execute("select min(local_date), max(local_date) from engagement.fct_widget_sessions").fetchone()
+    start = low + (high - low) / 2
+    want, first_time = marts.execute(
+        """
+        with firsts as (
+            select visitor_id, min(local_date) as first_day from engagement.fct_widget_sessions
+            where has_chat_start group by 1
+        )
+        select
+            (select count(distinct visitor_id) from engagement.fct_widget_sessions
+             where has_chat_start and local_date >= ? and local_date <= ?),
+            (select count(*) from firsts where first_day >= ? and first_day <= ?)
+        """,
+        [start, high, start, high],
+    ).fetchone()
+    assert want > first_time, "the sample needs returning participants"
+    assert _counter_in(admin, "Participants", f"{start} : {high + timedelta(days=1)}") == want
+
+
+def test_customer_dynamics_balances_are_those_at_the_end_of_the_range(admin, marts):
+    """Balances are stocks: over a range of several months a company shows its balance of the last month,
+    not the sum of its month-end balances; all / active / overall-active totals likewise."""
+    charts = _charts(admin)
+    where = "period_grain = 'month' and is_default_duration"
+    last = f"period_start = (select max(period_start) from customer_dynamics.fct_customer_dynamics where {where})"
+    want = dict(
+        marts.execute(
+            f"select company_id, balance from customer_dynamics.fct_customer_dynamics where {where} and {last}"
+        ).fetchall()
+    )
+    months = marts.execute(
+        f"select count(distinct period_start) from customer_dynamics.fct_customer_dynamics where {where}"
+    ).fetchone()[0]
+    assert months > 1, "the sample needs several months"
+    got = {r["company_id"]: _num(r["balance"]) for r in _rows(admin, charts["Dynamics by company"])}
+    assert got == {c: pytest.approx(_num(b)) for c, b in want.items()}
+    for chart, condition in [
+        ("Balance (all clients)", "true"),
+        ("Balance (active clients)", "is_active"),
+        ("Balance (overall active clients)", "is_overall_active"),
+    ]:
+        total = marts.execute(
+            f"select sum(balance) filter (where {condition}) from customer_dynamics.fct_customer_dynamics"
+            f" where {where} and {last}"
+        ).fetchone()[0]
+        assert _num(_one(admin, charts, chart)) == pytest.approx(_num(total)), chart
+
+
+def test_customer_dynamics_package_amounts_are_what_was_charged(admin, marts):
+    charts = _charts(admin)
+    activations, renewals = marts.execute(
+        "select -sum(amount) filter (where transaction_type = 'package_activation'),"
+        " -sum(amount) filter (where transaction_type in ('package_activation', 'package_renewal'))"
+        " from billing.fct_account_transactions"
+    ).fetchone()
+    assert _num(activations) > 0
+    rows = _rows(admin, charts["Packages: activations and renewals"])
+    # the report currency converts each company's amounts: compare the signs and the renewal counts
+    assert all(_num(r["package_activations_amount"]) >= 0 for r in rows)
+    assert all(_num(r["package_renewals_amount"]) >= _num(r["package_activations_amount"]) for r in rows)
+    counts = marts.execute(
+        "select count(*) filter (where transaction_type in ('package_activation', 'package_renewal'))"
+        " from billing.fct_account_transactions"
+    ).fetchone()[0]
+    assert sum(r["package_renewals_count"] for r in rows) == counts

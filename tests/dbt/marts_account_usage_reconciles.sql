@@ -26,7 +26,7 @@ proactive as (
     select
         company_id,
         date_trunc('month', local_sent_at) as period_start,
-        count(*) filter (where is_proactive_message) as proactive_messages
+        count(*) filter (where is_proactive_api and direction = 'outbound') as proactive_messages
     from {{ ref('fct_chat_messages') }}
     where not is_test_channel
     group by 1, 2

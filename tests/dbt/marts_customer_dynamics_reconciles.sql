@@ -1,5 +1,6 @@
 {{ config(tags=['billing']) }}
--- Customer dynamics at the month grain counts the same refills and package purchases as the account transactions.
+-- Customer dynamics at the month grain counts the same refills and package purchases as the account transactions
+-- (renewals include the initial renewal of each activation, as the platform's "Renew Qty").
 with
 
 dynamics as (
@@ -19,7 +20,9 @@ transactions as (
         cast(date_trunc('month', local_date) as date) as local_month,
         count(*) filter (where transaction_type = 'refill') as refills_count,
         count(*) filter (where transaction_type = 'package_activation') as package_activations_count,
-        count(*) filter (where transaction_type = 'package_renewal') as package_renewals_count
+        count(*) filter (
+            where transaction_type in ('package_activation', 'package_renewal')
+        ) as package_renewals_count
     from {{ ref('fct_account_transactions') }}
     where transaction_type in ('refill', 'package_activation', 'package_renewal')
     group by 1, 2

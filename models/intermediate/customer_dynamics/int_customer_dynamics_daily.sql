@@ -111,10 +111,16 @@ transaction_days as (
         local_date,
         count(*) filter (where transaction_type = 'refill') as refills_count,
         sum(amount) filter (where transaction_type = 'refill') as refills_amount,
+        -- package transactions debit the balance: the report shows what was charged (positive)
         count(*) filter (where transaction_type = 'package_activation') as package_activations_count,
-        sum(amount) filter (where transaction_type = 'package_activation') as package_activations_amount,
-        count(*) filter (where transaction_type = 'package_renewal') as package_renewals_count,
-        sum(amount) filter (where transaction_type = 'package_renewal') as package_renewals_amount,
+        -sum(amount) filter (where transaction_type = 'package_activation') as package_activations_amount,
+        -- renewals include the initial renewal that comes with each activation (the platform's "Renew Qty")
+        count(*) filter (
+            where transaction_type in ('package_activation', 'package_renewal')
+        ) as package_renewals_count,
+        -sum(amount) filter (
+            where transaction_type in ('package_activation', 'package_renewal')
+        ) as package_renewals_amount,
         last(balance_after order by occurred_at, transaction_id) as balance_end_of_day,
         last(package_id order by occurred_at, transaction_id) filter (
             where transaction_type in ('package_activation', 'package_renewal')

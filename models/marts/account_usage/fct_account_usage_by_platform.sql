@@ -37,7 +37,8 @@ message_figures as (
             -- a contact is a conversation partner (chat_id) with a message exchanged in the period
             count(distinct chat_id) as unique_contacts,
             count(distinct operator_id) filter (where sender_type = 'operator') as active_agents,
-            count(*) filter (where is_proactive_message) as proactive_messages,
+            -- proactive: sent through the proactive API (the export's is_proactive), not any conversation opener
+            count(*) filter (where is_proactive_api and direction = 'outbound') as proactive_messages,
             count(distinct chat_config_id) as active_channels,
             count(*) filter (where direction = 'inbound') as inbound_messages,
             count(*) filter (where direction = 'outbound') as outbound_messages,

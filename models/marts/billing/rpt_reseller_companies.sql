@@ -3,7 +3,11 @@
     reseller (after packages), wholesale = what the platform charges the reseller for the same units.
     Both are sums of the rounded invoice-line groups (int_billing_period_lines), so they equal the
     invoice lines billed for that period (regular lines plus later adjustments). Retail in the
-    company's currency, wholesale in the reseller's. -#}
+    company's currency, wholesale in the reseller's. Every dependent company has a row for every
+    month of the report (zeros without usage) so that "there are expenses" filters something.
+    "Calls" and their duration count every call of the direction (the page's outgoing calls), the
+    prices the billable ones; Alice messages are split by sender; package fees (activations and
+    renewals the dependent paid) add to what the reseller earns (total_earned). -#}
 
 {#- One group of columns per service of seed `services`, in the seed's row order, named by how the
     service is counted: SMS-like (unit segment) delivered and segments, notification channels sent and
@@ -29,6 +33,21 @@
         {%- set services = kinds.rows | list %}
     {%- endif %}
 {%- endif %}
+{#- the report's sections (the page's tables); their services' prices add up to the section totals -#}
+{%- set sections = {'text_messaging': [], 'chat': [], 'telephony_legacy': [], 'telephony_new': [], 'bot_service': []} %}
+{%- for s, kind in services %}
+    {%- if kind in ('sms', 'notification') %}
+        {%- do sections['text_messaging'].append(s) %}
+    {%- elif s.startswith('chat_') %}
+        {%- do sections['chat'].append(s) %}
+    {%- elif kind == 'call' and s.endswith('_inbound') %}
+        {%- do sections['telephony_new'].append(s) %}
+    {%- elif kind == 'call' %}
+        {%- do sections['telephony_legacy'].append(s) %}
+    {%- else %}
+        {%- do sections['bot_service'].append(s) %}
+    {%- endif %}
+{%- endfor %}
 
 with
 
@@ -37,7 +56,8 @@ companies as (
         company_id,
         company_name,
         parent_company_id,
-        currency
+        currency,
+        created_at
     from {{ ref('stg_platform__companies') }}
 ),
 
@@ -59,7 +79,52 @@ money as (
     group by all
 ),
 
-keys as (
+calls as (
+    -- every call of a direction, answered or not (the page's "Calls" and total duration)
+    select
+        company_id,
+        cast(date_trunc('month', local_date) as date) as billing_month,
+        {%- for s, kind in services if kind == 'call' %}
+            count(*) filter (where direction = '{{ s.replace("call_", "") }}') as {{ s }}_calls,
+            sum(duration_seconds) filter (where direction = '{{ s.replace("call_", "") }}') as {{ s }}_seconds,
+        {%- endfor %}
+        count(*) as calls
+    from {{ ref('fct_calls') }}
+    group by all
+),
+
+alice as (
+    select
+        company_id,
+        cast(date_trunc('month', local_date) as date) as billing_month,
+        count(*) filter (where sender_type = 'operator') as alice_operator_messages,
+        count(*) filter (where sender_type = 'bot') as alice_bot_messages,
+        count(*) filter (where sender_type = 'user') as alice_user_messages
+    from {{ ref('fct_chat_messages') }}
+    where is_alice
+    group by all
+),
+
+package_fees as (
+    -- what the dependent paid for its packages (balance debits, shown positive)
+    select
+        company_id,
+        cast(date_trunc('month', local_date) as date) as billing_month,
+        -sum(amount) as package_fees
+    from {{ ref('int_account_transactions') }}
+    where transaction_type in ('package_activation', 'package_renewal')
+    group by all
+),
+
+months as (
+    select billing_month from {{ ref('int_billing_usage_monthly') }}
+    union
+    select billing_month from calls
+    union
+    select billing_month from package_fees
+),
+
+usage_keys as (
     -- the currencies the month was rated in (a closed month keeps the ones it was invoiced in)
     select
         usage.reseller_id,
@@ -69,6 +134,30 @@ keys as (
         any_value(usage.wholesale_currency) as wholesale_currency
     from usage
     group by usage.reseller_id, usage.company_id, usage.billing_month
+),
+
+idle_keys as (
+    -- a dependent company's months without rated usage (from its creation month on)
+    select
+        companies.parent_company_id as reseller_id,
+        companies.company_id,
+        months.billing_month,
+        cast(null as varchar) as retail_currency,
+        cast(null as varchar) as wholesale_currency
+    from companies
+    inner join months on date_trunc('month', companies.created_at) <= months.billing_month
+    where
+        companies.parent_company_id is not null
+        and not exists (
+            select 1 from usage_keys
+            where usage_keys.company_id = companies.company_id and usage_keys.billing_month = months.billing_month
+        )
+),
+
+keys as (
+    select * from usage_keys
+    union all
+    select * from idle_keys
 ),
 
 pivoted as (
@@ -86,8 +175,7 @@ pivoted as (
                 coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_sent,
                 coalesce(sum(usage.delivered_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_delivered,
             {%- elif kind == 'call' %}
-                coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_calls,
-                coalesce(sum(usage.talk_seconds) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_seconds,
+                coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_billable_calls,
             {%- else %}
                 coalesce(sum(usage.usage_count) filter (where usage.service = '{{ s }}'), 0) as {{ s }}_messages,
             {%- endif %}
@@ -123,20 +211,46 @@ final as (
                 cast(pivoted.{{ s }}_sent as bigint) as {{ s }}_sent,
                 cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
             {%- elif kind == 'call' %}
-                cast(pivoted.{{ s }}_calls as bigint) as {{ s }}_calls,
-                cast(pivoted.{{ s }}_seconds as bigint) as {{ s }}_seconds,
+                cast(coalesce(calls.{{ s }}_calls, 0) as bigint) as {{ s }}_calls,
+                cast(coalesce(calls.{{ s }}_seconds, 0) as bigint) as {{ s }}_seconds,
+                cast(pivoted.{{ s }}_billable_calls as bigint) as {{ s }}_billable_calls,
             {%- else %}
                 cast(pivoted.{{ s }}_messages as bigint) as {{ s }}_messages,
+            {%- endif %}
+            {%- if s == 'chat_alice' %}
+                cast(coalesce(alice.alice_operator_messages, 0) as bigint) as chat_alice_operator_messages,
+                cast(coalesce(alice.alice_bot_messages, 0) as bigint) as chat_alice_bot_messages,
+                cast(coalesce(alice.alice_user_messages, 0) as bigint) as chat_alice_user_messages,
             {%- endif %}
             cast(pivoted.{{ s }}_retail as decimal(18, 4)) as {{ s }}_retail,
             cast(pivoted.{{ s }}_wholesale as decimal(18, 4)) as {{ s }}_wholesale,
         {%- endfor %}
+        {%- for section, section_services in sections.items() %}
+            {%- for side in ['retail', 'wholesale'] %}
+                cast(
+                    0
+                    {%- for s in section_services %} + pivoted.{{ s }}_{{ side }}{% endfor %}
+                    as decimal(18, 4)
+                ) as {{ section }}_{{ side }},
+            {%- endfor %}
+        {%- endfor %}
         cast(pivoted.total_retail as decimal(18, 4)) as total_retail,
         cast(pivoted.total_wholesale as decimal(18, 4)) as total_wholesale,
-        pivoted.total_retail <> 0 or pivoted.total_wholesale <> 0 as has_expenses
+        cast(coalesce(package_fees.package_fees, 0) as decimal(18, 4)) as package_fees,
+        cast(pivoted.total_retail + coalesce(package_fees.package_fees, 0) as decimal(18, 4)) as total_earned,
+        pivoted.total_retail <> 0 or pivoted.total_wholesale <> 0 or coalesce(package_fees.package_fees, 0) <> 0
+            as has_expenses
     from pivoted
     left join companies on pivoted.company_id = companies.company_id
     left join companies as resellers on pivoted.reseller_id = resellers.company_id
+    -- calls and alice are read by the columns of the call services and chat_alice of the seed (none when the
+    -- seeds are not built, as when sqlfluff compiles without a warehouse)
+    left join calls -- noqa: ST11
+        on pivoted.company_id = calls.company_id and pivoted.billing_month = calls.billing_month
+    left join alice -- noqa: ST11
+        on pivoted.company_id = alice.company_id and pivoted.billing_month = alice.billing_month
+    left join package_fees
+        on pivoted.company_id = package_fees.company_id and pivoted.billing_month = package_fees.billing_month
 )
 
 select * from final

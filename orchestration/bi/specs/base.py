@@ -32,6 +32,7 @@ class Dataset:
     formats: dict[str, str] = field(default_factory=dict)  # metric_name -> d3 format
     computed: dict[str, str] = field(default_factory=dict)  # calculated column -> SQL expression (links)
     database: str = "warehouse"  # or "reports": the report registry (orchestration/reports/store.py)
+    descriptions: dict[str, str] = field(default_factory=dict)  # metric_name -> definition (quick help)
 
     @property
     def key(self) -> str:
@@ -56,6 +57,14 @@ class Chart:
     grain: str = "P1D"
     columns: list[str] = field(default_factory=list)  # raw table: the columns shown, in order
     order_by: list[tuple[str, bool]] = field(default_factory=list)  # raw table: (column, ascending)
+    description: str = ""  # the quick help shown on hover (the pages' definition of the figure)
+    cumulative: bool = False  # time series: running totals from the start of the selected period
+
+    def quick_help(self) -> str:
+        """The chart's description, else the definitions of its metrics (Dataset.descriptions)."""
+        if self.description:
+            return self.description
+        return " ".join(self.dataset.descriptions[m] for m in self.metrics if m in self.dataset.descriptions)
 
     @property
     def uuid(self) -> str:
@@ -72,6 +81,8 @@ class Filter:
     multi: bool = True
     required: bool = False
     exclude: tuple[str, ...] = ()  # chart names out of the filter's scope
+    description: str = ""  # shown on hover in the filter bar
+    time_range: str | None = None  # time filters: the default range (Superset's time-range syntax)
 
 
 @dataclass
@@ -90,15 +101,19 @@ class Dashboard:
         return [c for row in self.rows for c in row]
 
 
-def counter(name: str, dataset: Dataset, metric: str, width: int = 3) -> Chart:
+def counter(name: str, dataset: Dataset, metric: str, width: int = 3, description: str = "") -> Chart:
     """A big number, shown in the metric's own format (as defined once on the dataset)."""
     fmt = dataset.formats.get(metric)
     extra = {"y_axis_format": fmt} if fmt else {}
-    return Chart(name, "big_number", dataset, [metric], width=width, height=COUNTER_HEIGHT, extra=extra)
+    description = description or dataset.descriptions.get(metric, "")
+    return Chart(
+        name, "big_number", dataset, [metric], width=width, height=COUNTER_HEIGHT, extra=extra, description=description
+    )
 
 
 def counters(dataset: Dataset, metrics: dict[str, str], width: int | None = None) -> list[Chart]:
-    """Big numbers {title: metric} of one dataset, sharing the 12 grid columns unless width is given."""
+    """Big numbers {title: metric} of one dataset, sharing the 12 grid columns unless width is given;
+    each one described by its metric's description on the dataset."""
     width = width or 12 // len(metrics)
     return [counter(name, dataset, metric, width) for name, metric in metrics.items()]
 
@@ -124,7 +139,14 @@ def selects(dataset: Dataset, columns: dict[str, str]) -> list[Filter]:
     return [select(name, dataset, column) for name, column in columns.items()]
 
 
-PERIOD = Filter("Period", "time")
+# The default is the whole history: the sample export lies at fixed dates, so a window relative to today
+# ("Last quarter") would open the sample dashboards empty. Every chart's saved query answers the same.
+PERIOD = Filter(
+    "Period",
+    "time",
+    time_range="No filter",
+    description="The period shown (default: all data). Daily figures are by the company's local date.",
+)
 
 
 def time_grain(dataset: Dataset, exclude: tuple[str, ...] = ()) -> Filter:

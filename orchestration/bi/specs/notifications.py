@@ -1,6 +1,6 @@
 """Notifications dashboard: volumes, delivery, time to deliver and fallbacks."""
 
-from orchestration.bi.specs.base import PERIOD, Chart, Dashboard, Dataset, counters, selects, table, time_grain
+from orchestration.bi.specs.base import PERIOD, Chart, Dashboard, Dataset, counters, select, selects, table, time_grain
 
 daily = Dataset(
     "notifications",
@@ -18,6 +18,17 @@ daily = Dataset(
         "fallback_messages": "sum(fallback_messages)",
     },
     {"delivery_rate": ".1%"},
+    {
+        "created": "Logical notifications created (a message and the fallback messages that replaced it count once).",
+        "sent": "Notifications sent: with a pending, delivered or undelivered status event.",
+        "delivered": "Notifications delivered to clients.",
+        "undelivered": "Notifications that were not delivered.",
+        "errors": "Notifications not sent because of an error (e.g. a carrier's technical error).",
+        "canceled": "Notifications not sent because the user canceled the sending.",
+        "delivery_rate": "Delivered / sent.",
+        "notifications_with_fallback": "Notifications that fell back to another channel (omitted, optional).",
+        "fallback_messages": "Messages sent on a fallback channel.",
+    },
 )
 # Percentiles do not add up over days: they are computed from the notification-grain mart.
 notifications = Dataset(
@@ -31,6 +42,25 @@ notifications = Dataset(
         "with_fallback": "count(*) filter (where has_fallback)",
     },
     {"median_seconds_to_deliver": ",.1f", "p95_seconds_to_deliver": ",.1f"},
+    {
+        "notifications": "Logical notifications.",
+        "median_seconds_to_deliver": "Median seconds from creation to delivery (delivered notifications).",
+        "p95_seconds_to_deliver": "95th percentile of the seconds from creation to delivery.",
+        "with_fallback": "Notifications that fell back to another channel.",
+    },
+)
+
+# The per-message view: every physical message by its own current status (optional statuses included)
+messages = Dataset(
+    "notifications",
+    "fct_notification_messages_daily",
+    "local_date",
+    {"messages": "sum(messages)", "messages_sent": "sum(messages_sent)"},
+    descriptions={
+        "messages": "Per-message view: every message (fallback messages on their own) by its current status,"
+        " including Created, optional and Omitted, optional (sent on another channel instead).",
+        "messages_sent": "Messages sent (pending, delivered or undelivered), per message.",
+    },
 )
 
 DASHBOARD = Dashboard(
@@ -97,10 +127,28 @@ DASHBOARD = Dashboard(
                 width=6,
             ),
         ],
+        [
+            Chart(
+                "Messages by channel and status (per message)",
+                "pivot",
+                messages,
+                ["messages"],
+                ["channel"],
+                x="message_status",
+                width=8,
+            ),
+            Chart("Messages by status (per message)", "pie", messages, ["messages"], ["message_status"], width=4),
+        ],
     ],
     filters=[
         PERIOD,
         time_grain(daily),
         *selects(daily, {"Company": "company_id", "Channel": "channel", "Status": "status"}),
+        select(
+            "Message status (per message)",
+            messages,
+            "message_status",
+            description="Every status of the platform's status filter, counted per message (per-message charts).",
+        ),
     ],
 )

@@ -16,8 +16,24 @@ hourly = Dataset(
         "avg_duration_seconds": "sum(duration_seconds)::double / nullif(sum(answered_calls), 0)",
     },
     {"answer_ratio": ".1%", "duration_minutes": ",.1f", "billable_minutes": ",.1f", "avg_duration_seconds": ",.1f"},
+    {
+        "calls": "Calls: outbound (the legacy service) and inbound (the new service).",
+        "answered_calls": "Calls that were answered.",
+        "missed_calls": "Calls that were not answered (no answer, busy, failed, canceled).",
+        "answer_ratio": "Answered calls / calls.",
+        "duration_minutes": "Talk time in minutes (from answer to end).",
+        "billable_minutes": "Billable duration in minutes, rounded per call as the tariff says (e.g. per started"
+        " minute).",
+        "avg_duration_seconds": "Average talk time of an answered call, in seconds.",
+    },
 )
-calls = Dataset("telephony", "fct_calls", "local_date", {"calls": "count(*)"})
+calls = Dataset(
+    "telephony",
+    "fct_calls",
+    "local_date",
+    {"calls": "count(*)"},
+    descriptions={"calls": "Calls by disposition: answered, no answer, busy, failed, canceled."},
+)
 
 DASHBOARD = Dashboard(
     "Telephony",
@@ -53,7 +69,16 @@ DASHBOARD = Dashboard(
             ),
         ],
         [
-            Chart("Calls by hour of day", "cat_bar", hourly, ["calls"], ["direction"], x="local_hour", width=6),
+            Chart(
+                "Calls by hour of day",
+                "cat_bar",
+                hourly,
+                ["calls"],
+                ["direction"],
+                x="local_hour",
+                width=6,
+                description="Calls by the hour of day of their start, in the company's local time.",
+            ),
             Chart(
                 "Talk time and billable duration (min)",
                 "bar",
