@@ -30,9 +30,9 @@ class Dataset:
     dttm: str | None  # main time column (None: no period filter)
     metrics: dict[str, str]  # metric_name -> SQL expression
     formats: dict[str, str] = field(default_factory=dict)  # metric_name -> d3 format
+    descriptions: dict[str, str] = field(default_factory=dict)  # metric_name -> definition (quick help)
     computed: dict[str, str] = field(default_factory=dict)  # calculated column -> SQL expression (links)
     database: str = "warehouse"  # or "reports": the report registry (orchestration/reports/store.py)
-    descriptions: dict[str, str] = field(default_factory=dict)  # metric_name -> definition (quick help)
 
     @property
     def key(self) -> str:

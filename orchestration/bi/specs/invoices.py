@@ -9,6 +9,12 @@ invoices = Dataset(
     "invoice_month",
     {"invoices": "count(*)", "total_amount": "sum(total_amount)", "adjustment_amount": "sum(adjustment_amount)"},
     {"total_amount": ",.2f", "adjustment_amount": ",.2f"},
+    descriptions={
+        "invoices": "Invoices of the period: one per company, billing month and currency (drafts until final).",
+        "total_amount": "What the invoices charge, in their currency: usage after packages, package fees and"
+        " adjustments, rounded to the currency's minor unit.",
+        "adjustment_amount": "Corrections of earlier months carried on these invoices (late or re-rated usage).",
+    },
     # download links, served by Superset under the dashboards' access rules (orchestration/reports/blueprint.py);
     # only well-formed invoice ids become a link (the table renders these cells as HTML)
     computed={
@@ -19,7 +25,12 @@ invoices = Dataset(
     },
 )
 lines = Dataset(
-    "billing", "fct_invoice_lines", "invoice_month", {"lines": "count(*)", "amount": "sum(amount)"}, {"amount": ",.2f"}
+    "billing",
+    "fct_invoice_lines",
+    "invoice_month",
+    {"lines": "count(*)", "amount": "sum(amount)"},
+    {"amount": ",.2f"},
+    descriptions={"lines": "Invoice lines: one per service, package fee or adjustment of an invoice."},
 )
 transactions = Dataset(
     "billing",
@@ -27,8 +38,15 @@ transactions = Dataset(
     "local_date",
     {"transactions": "count(*)", "amount": "sum(amount)"},
     {"amount": ",.2f"},
+    descriptions={"transactions": "Balance movements: refills, package fees, charges and corrections."},
 )
-unpriced = Dataset("billing", "fct_unpriced_usage", "local_date", {"unpriced_events": "count(*)"})
+unpriced = Dataset(
+    "billing",
+    "fct_unpriced_usage",
+    "local_date",
+    {"unpriced_events": "count(*)"},
+    descriptions={"unpriced_events": "Usage that could not be priced (no tariff, no exchange rate): not invoiced."},
+)
 
 # --- Top-up invoices (orchestration/billing/topup.py): one row per invoice, paid by a later refill.
 topups = Dataset(
@@ -37,6 +55,10 @@ topups = Dataset(
     "created_date",
     {"topup_invoices": "count(*)", "topup_amount": "sum(amount)"},
     {"topup_amount": ",.2f"},
+    descriptions={
+        "topup_invoices": "Top-up invoices asked for; paid once a refill of exactly that amount arrives.",
+        "topup_amount": "Amount of the top-up invoices, in their currency.",
+    },
 )
 TOPUP_COLUMNS = [
     "topup_invoice_id",
@@ -52,7 +74,14 @@ TOPUP_COLUMNS = [
     "document_path",
 ]
 TOPUP_ROW = [
-    raw_table("Top-up invoices", topups, TOPUP_COLUMNS, [("created_at", False), ("topup_invoice_id", True)], width=8),
+    raw_table(
+        "Top-up invoices",
+        topups,
+        TOPUP_COLUMNS,
+        [("created_at", False), ("topup_invoice_id", True)],
+        width=8,
+        description="Each top-up invoice with its PDF path and the refill that paid it (open until one arrives).",
+    ),
     table(
         "Top-up invoices by status", topups, ["topup_invoices", "topup_amount"], ["topup_status", "currency"], width=4
     ),
@@ -116,6 +145,7 @@ DASHBOARD = Dashboard(
                 invoices,
                 INVOICE_COLUMNS,
                 [("invoice_month", False), ("invoice_id", True)],
+                description="Each invoice with links to its PDF (drafts marked) and its month's Excel report.",
                 extra={"allow_render_html": True},
             )
         ],
@@ -137,7 +167,15 @@ DASHBOARD = Dashboard(
                 width=6,
             ),
         ],
-        [raw_table("Invoice lines", lines, LINE_COLUMNS, [("invoice_id", True), ("line_number", True)])],
+        [
+            raw_table(
+                "Invoice lines",
+                lines,
+                LINE_COLUMNS,
+                [("invoice_id", True), ("line_number", True)],
+                description="Every line of the invoices of the period: quantity, unit price and amount.",
+            )
+        ],
         [
             raw_table(
                 "Account transactions and running balance",
@@ -145,6 +183,7 @@ DASHBOARD = Dashboard(
                 TRANSACTION_COLUMNS,
                 [("company_id", True), ("occurred_at", True), ("transaction_id", True)],
                 width=8,
+                description="Each balance movement with the balance after it, per company in time order.",
             ),
             table(
                 "Unpriced usage by reason and service",

@@ -17,6 +17,11 @@ registry = Dataset(
         "then '<a href=\"/cpaas/reports/' || report_id || '\">Download</a>' end",
     },
     database="reports",
+    descriptions={
+        "reports": "Generated reports (calls, chats, notifications per company and month) created in the period.",
+        "succeeded_reports": "Reports whose file was written; each keeps the numbers of its generation.",
+        "failed_reports": "Reports that failed, with their error; they can be generated again.",
+    },
 )
 
 COLUMNS = ["name", "category", "company_name", "period", "created_at", "status", "error", "trigger", "download"]
@@ -33,6 +38,7 @@ DASHBOARD = Dashboard(
                 COLUMNS,
                 [("created_at", False), ("name", True)],
                 height=80,
+                description="Each report with its frozen download link: the data as of its generation.",
                 extra={"allow_render_html": True},
             )
         ],
