@@ -21,6 +21,7 @@ import duckdb
 import yaml
 
 from orchestration import settings
+from orchestration.bi import catalogue
 from orchestration.bi.bundle import (
     BUNDLE_DIR,
     REGISTRY_PLACEHOLDER,
@@ -247,10 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     files = generate_bundle(DASHBOARDS)
     if args.check:
         diff = bundle_diff(files, read_bundle(args.bundle))
-        print("\n".join(diff) or f"{args.bundle} equals orchestration/bi/specs/")
+        if not catalogue.is_current(DASHBOARDS):
+            diff.append(f"{catalogue.DOC}: the dashboards table differs from the specs")
+        print("\n".join(diff) or f"{args.bundle} and docs/bi.md equal orchestration/bi/specs/")
         return 1 if diff else 0
     write_bundle(files, args.bundle)
-    print(f"wrote {len(files)} files into {args.bundle}")
+    catalogue.write(DASHBOARDS)
+    print(f"wrote {len(files)} files into {args.bundle} and the dashboards table of docs/bi.md")
     return 0
 
 

@@ -136,3 +136,15 @@ def test_docs_give_one_way_to_change_a_chart():
     section = text.split("## Changing a chart", 1)[1].split("\n## ", 1)[0].strip()
     assert 0 < len(section.splitlines()) <= 5, section
     assert "orchestration/bi/specs/" in section and "generate" in section
+
+
+def test_docs_dashboards_table_is_rendered_from_the_specs(tmp_path):
+    from orchestration.bi import catalogue
+
+    assert catalogue.is_current(DASHBOARDS), "docs/bi.md's table differs: run `python -m orchestration.bi generate`"
+    stale = tmp_path / "bi.md"
+    stale.write_text(
+        catalogue.DOC.read_text().replace("| Telephony (`telephony`) | ", "| Telephony (`telephony`) | 3: ")
+    )
+    assert not catalogue.is_current(DASHBOARDS, stale)
+    assert catalogue.write(DASHBOARDS, stale) and catalogue.is_current(DASHBOARDS, stale)
