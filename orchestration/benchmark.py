@@ -380,18 +380,24 @@ def _literal(value: object) -> str:
 
 
 def chart_queries(dashboards_dir: Path = DASHBOARDS_DIR) -> dict[str, str]:
-    """Every chart's query of the Superset bundle, built from its query_context as Superset builds it
-    for DuckDB (dataset metric and column expressions, time grains, IN filters, order, row limit)."""
+    """Every chart's query on the serving warehouse in the Superset bundle, built from its query_context as
+    Superset builds it for DuckDB (dataset metric and column expressions, time grains, IN filters, order,
+    row limit). Charts of the report registry (a small second database) are not the warehouse's load."""
     import yaml
+
+    from orchestration.bi.generate import DATABASE_UUID
 
     datasets = {}
     for path in (dashboards_dir / "datasets").glob("*/*.yaml"):
         dataset = yaml.safe_load(path.read_text())
-        datasets[dataset["uuid"]] = dataset
+        if dataset["database_uuid"] == DATABASE_UUID:
+            datasets[dataset["uuid"]] = dataset
     queries = {}
     for path in sorted((dashboards_dir / "charts").glob("*.yaml")):
         chart = yaml.safe_load(path.read_text())
-        dataset = datasets[chart["dataset_uuid"]]
+        dataset = datasets.get(chart["dataset_uuid"])
+        if dataset is None:
+            continue
         source = (
             f"({dataset['sql']}) AS virtual_table"
             if dataset.get("sql")
