@@ -9,6 +9,7 @@ imported into a fresh SQLite metadata database, and reseller roles are created f
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from pathlib import Path
 
@@ -169,7 +170,8 @@ def _synthetic_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def seed_report_registry(warehouse: Path) -> None:
-    """One generated report in this session's registry, so the Reports dashboard has rows."""
+    """A generated report and, after it, a failed one (its warehouse missing) in this session's registry,
+    so the Reports dashboard has rows and its period filter something to tell apart."""
     from orchestration.reports import service
 
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -178,6 +180,8 @@ def seed_report_registry(warehouse: Path) -> None:
     ).fetchone()
     con.close()
     assert service.generate(company_id, f"{day:%Y-%m}", "notifications", warehouse=warehouse)["status"] == "succeeded"
+    missing = warehouse.with_name("missing.duckdb")
+    assert service.generate(company_id, f"{day:%Y-%m}", "calls", warehouse=missing)["status"] == "failed"
 
 
 def _free_port() -> int:
@@ -194,10 +198,31 @@ def bi_build_warehouse(request, tmp_path_factory) -> Path:
         return Path(os.environ["BI_TEST_WAREHOUSE"])
     if os.environ.get("BI_TEST_FIXTURE_WAREHOUSE") != "1":
         try:
-            return Path(request.getfixturevalue("built_warehouse"))
+            built = Path(request.getfixturevalue("built_warehouse"))
         except pytest.FixtureLookupError:
             pass
+        else:
+            return with_topup_invoice(built, tmp_path_factory.mktemp("bi_build"))
     return build_fixture_warehouse(tmp_path_factory.mktemp("bi_build") / "warehouse.duckdb")
+
+
+def with_topup_invoice(built: Path, folder: Path) -> Path:
+    """A copy of the built warehouse with one top-up invoice (in the copy's own ledger, then its mart),
+    so the Invoices dashboard's top-up charts have rows; the session's built warehouse is left as it is."""
+    from orchestration.billing import topup
+    from tests.conftest import run_dbt
+
+    warehouse = folder / "warehouse.duckdb"
+    shutil.copy(built, warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    company_id, currency = con.execute(
+        "select company_id, currency from staging.stg_platform__companies order by company_id limit 1"
+    ).fetchone()
+    con.close()
+    ledger = warehouse.with_name(f"{warehouse.stem}.ledger.duckdb")  # the ledger run_dbt attaches
+    topup.create_topup_invoice(company_id, "250", currency, warehouse=warehouse, ledger=ledger, documents=folder)
+    run_dbt(warehouse, "build", "-s", "fct_topup_invoices", target_path=folder / "target")
+    return warehouse
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from orchestration import settings
-from orchestration.bi import bundle, cli, server
+from orchestration.bi import bundle, cli, generate, server
 from orchestration.bi.client import SupersetClient
 from orchestration.publish import PUBLISHED_SCHEMAS
 from orchestration.reports.store import registry_path
@@ -377,12 +377,21 @@ def _grain(value: str):
 
 
 def _dataset_tables() -> dict[str, tuple[str, str, str]]:
-    """dataset uuid -> (schema, table, main time column)."""
+    """dataset uuid -> (schema, table, main time column); the report registry's schema is qualified by
+    the catalog `registry` (_attach_registry), the marts' by none."""
     out = {}
     for rel, data in _bundle_files().items():
         if rel.startswith("datasets/"):
-            out[data["uuid"]] = (data["schema"], data["table_name"], data["main_dttm_col"])
+            catalog = "" if data["database_uuid"] == generate.DATABASE_UUID else "registry."
+            out[data["uuid"]] = (catalog + data["schema"], data["table_name"], data["main_dttm_col"])
     return out
+
+
+def _attach_registry(marts) -> None:
+    """The report registry Superset reads as its second database, attached to the marts' connection."""
+    attached = {row[0] for row in marts.execute("select database_name from duckdb_databases()").fetchall()}
+    if "registry" not in attached:
+        marts.execute(f"attach '{registry_path()}' as registry (read_only)")
 
 
 def _candidates(marts, config: dict, chart: dict, tables) -> list:
@@ -458,6 +467,7 @@ def _expectation(filter_name: str, chart: dict, expressions: list[str]) -> str:
 )
 def test_every_native_filter_changes_the_charts_it_targets(admin, marts, slug, name):
     config, targets = next((c, t) for s, c, t in _native_filters() if s == slug and c["name"] == name)
+    _attach_registry(marts)
     if config["filterType"] == "filter_timegrain":
         targets = [c for c in targets if _is_time_series(c)]
     assert targets, f"{slug}: filter {name} targets no chart"
