@@ -92,7 +92,7 @@ stop:
 	-$(PY) -m orchestration.bi stop
 
 ## Tests: everything, with real DuckDB, dbt, Dagster, Superset and Chromium.
-test: setup browser
+test: setup browser broker
 	$(PY) -m pytest
 
 lint: setup
