@@ -15,7 +15,7 @@ PROFILE ?= small
 MONTHS ?= 3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser broker run pipeline services dagster superset reports stop test lint format bench docs clean
+.PHONY: help setup setup-spark browser broker run pipeline services dagster superset reports stop test lint format bench docs clean
 
 help:
 	@echo "make run    - install, generate a sample export, load, build, start Dagster and Superset"
@@ -29,7 +29,17 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	@if command -v uv >/dev/null 2>&1; then uv sync --frozen; else python3 -m uv sync --frozen; fi
+	@if command -v uv >/dev/null 2>&1; then uv sync --frozen --inexact; else python3 -m uv sync --frozen --inexact; fi
+	@touch $@
+
+## The Apache Spark target's extra packages (dbt-spark, pyspark); Java 17 comes from Debian.
+setup-spark: $(VENV)/.installed-spark
+
+$(VENV)/.installed-spark: $(VENV)/.installed
+	@if command -v uv >/dev/null 2>&1; then uv sync --frozen --inexact --group spark; \
+		else python3 -m uv sync --frozen --inexact --group spark; fi
+	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update -qq \
+		&& $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; }
 	@touch $@
 
 ## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
