@@ -7,6 +7,7 @@ serving the bytes of its generation. A failed one can be generated again under t
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import duckdb
 
 from orchestration import settings
 from orchestration.reports import excel, store
+
+log = logging.getLogger(__name__)
 
 CATEGORY_LABELS = {"calls": "Calls", "chats": "Chats", "notifications": "Notifications"}
 
@@ -24,6 +27,18 @@ class UnknownReport(LookupError):
 
 def _name(kind: str, company_name: str, company_id: int, period) -> str:
     return f"{CATEGORY_LABELS.get(kind, kind)} - {company_name} (#{company_id}) - {excel.month_start(period):%Y-%m}"
+
+
+def _user_facing_error(report_id: str, exc: Exception) -> str:
+    """The registry is read by resellers: only a ReportError's own message is shown; anything else (paths,
+    SQL, internals) goes to the server log under the report's id."""
+    if isinstance(exc, excel.ReportError):
+        return str(exc)[:500]
+    log.error("report %s failed", report_id, exc_info=exc)
+    return (
+        f"The report could not be built (internal error, logged under report id {report_id}); "
+        "it can be generated again."
+    )
 
 
 def _build_and_record(report_id: str, row: dict, warehouse: Path) -> dict:
@@ -45,7 +60,7 @@ def _build_and_record(report_id: str, row: dict, warehouse: Path) -> dict:
             "name": _name(row["category"], built.company_name, row["company_id"], row["period"]),
         }
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the report, then re-raised by callers
-        outcome = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:2000]}
+        outcome = {"status": "failed", "error": _user_facing_error(report_id, exc)}
     with store.locked():
         store.append(report_id, "finished", outcome)
     return {**row, **outcome, "report_id": report_id}
