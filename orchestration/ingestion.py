@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import logging
 import sys
 import time
@@ -403,6 +404,9 @@ def _checked_sql(entity: str, day: date, lines_sql: str) -> str:
 # Checked lines wait in an in-memory database of the DuckDB instance, visible to every cursor: the
 # entities of a day are read and checked by parallel cursors (a gzip part is read by one thread).
 SCRATCH = "loader_scratch"
+# a number per check: a day checked ahead never takes the name of one still being written (the same
+# day twice in one load_days call)
+_CHECK_NUMBERS = itertools.count()
 
 
 def _check_lines(con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.DayParts, day: date) -> str:
@@ -410,7 +414,7 @@ def _check_lines(con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.Da
     reads the gzip files itself; a part it cannot read line for line as Python would (or whose count
     differs from the manifest) is read in Python. Raises CorruptExportFile, IncompleteExportDay."""
     entity = parts.entity
-    checked = f"{SCRATCH}.checked_{entity}_{day.strftime('%Y%m%d')}"
+    checked = f"{SCRATCH}.checked_{entity}_{day.strftime('%Y%m%d')}_{next(_CHECK_NUMBERS)}"
     files = [(path, path.relative_to(landing).as_posix(), parts.expected_lines[path.name]) for path in parts.files]
     try:
         con.execute(

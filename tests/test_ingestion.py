@@ -423,6 +423,17 @@ def test_each_day_of_a_many_day_load_stands_alone_though_the_next_is_checked_ahe
         assert sorted(logged.fetchall()) == [(day, n) for day, n in zip(days, [2, 2, 2, 3], strict=True)]
 
 
+def test_the_same_day_twice_in_one_load_is_loaded_twice(tmp_path):
+    """The second copy is checked ahead while the first is written: each has scratch tables of its own."""
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    write_part(landing, "notifications", DAY, [NOTIFICATION, {**NOTIFICATION, "message_id": "m-2"}])
+    write_part(landing, "calls", DAY, [CALL])
+    layout.write_day_manifest(landing, DAY)
+    outcome = ingestion.load_days(landing, warehouse, [DAY, DAY], progress=False)
+    assert isinstance(outcome[DAY], dict) and outcome[DAY]["notifications"].loaded_rows == 2
+    assert day_snapshot(warehouse, DAY)["notifications"] == 2 and day_snapshot(warehouse, DAY)["calls"] == 1
+
+
 def test_a_day_still_arriving_or_not_matching_its_manifest_is_not_loaded(tmp_path):
     landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
     path = write_part(landing, "notifications", DAY, [NOTIFICATION, {**NOTIFICATION, "message_id": "m-2"}])
