@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import logging
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -62,6 +64,10 @@ LOAD_COLUMNS = {
     "_extra_fields": "JSON",
     "_loaded_at": "TIMESTAMP",
 }
+
+
+# WAL size at which a many-day load checkpoints (DuckDB's default, 16MB, checkpoints after every day)
+LOAD_CHECKPOINT_THRESHOLD = "1GB"
 
 
 class CorruptExportFile(ExportDayError):
@@ -377,14 +383,13 @@ def _checked_sql(entity: str, day: date, lines_sql: str) -> str:
                                     else starts_with(ltrim(line), '{{') end as is_object
             from documents
         ),
-        -- materialised: else every reference to types / fields would parse the line again
-        parsed as materialized (
+        parsed as (
             select *,
                    case when is_object then json_type(line, {paths}) end as types,
                    case when is_object then json_transform(line, '{structure}') end as fields
             from objects
         ),
-        typed as materialized (
+        typed as (
             select *, {", ".join(f"{_value_sql(f)} as {_typed_sql(f)}" for f in fields)} from parsed
         )
         select source_file, line_number, line, bad_utf8, is_blank, {", ".join(_typed_sql(f) for f in fields)},
@@ -399,13 +404,17 @@ def _checked_sql(entity: str, day: date, lines_sql: str) -> str:
 # Checked lines wait in an in-memory database of the DuckDB instance, visible to every cursor: the
 # entities of a day are read and checked by parallel cursors (a gzip part is read by one thread).
 SCRATCH = "loader_scratch"
+# a number per check: a day checked ahead never takes the name of one still being written (the same
+# day twice in one load_days call)
+_CHECK_NUMBERS = itertools.count()
 
 
 def _check_lines(con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.DayParts, day: date) -> str:
     """Read and check the parts into a scratch table (returned), before the day's transaction: DuckDB
     reads the gzip files itself; a part it cannot read line for line as Python would (or whose count
     differs from the manifest) is read in Python. Raises CorruptExportFile, IncompleteExportDay."""
-    entity, checked = parts.entity, f"{SCRATCH}.checked_{parts.entity}"
+    entity = parts.entity
+    checked = f"{SCRATCH}.checked_{entity}_{day.strftime('%Y%m%d')}_{next(_CHECK_NUMBERS)}"
     files = [(path, path.relative_to(landing).as_posix(), parts.expected_lines[path.name]) for path in parts.files]
     try:
         con.execute(
@@ -433,60 +442,73 @@ def _check_lines(con: duckdb.DuckDBPyConnection, landing: Path, parts: layout.Da
     return checked
 
 
-def _day_rows(con: duckdb.DuckDBPyConnection, entity: str, day: date) -> int:
-    return con.execute(f"select count(*) from raw.{entity} where _export_date = {_date_sql(day)}").fetchone()[0]
-
-
-def _load_entity(
-    con: duckdb.DuckDBPyConnection, parts: layout.DayParts, checked: str | None, day: date, allow_shrink: bool
-) -> EntityLoad:
-    """Replace the entity's rows of the day by the checked lines (inside the day's transaction)."""
+def _entity_stats(con: duckdb.DuckDBPyConnection, parts: layout.DayParts, checked: str) -> EntityLoad:
+    """What the load_log and the result say about an entity's checked lines (computed before the
+    day's transaction, on the cursor that checked them)."""
     entity = parts.entity
-    stats = EntityLoad(entity)
-    fields = ENTITY_FIELDS[entity]
-    rows_before = _day_rows(con, entity, day)
-    # literals, no prepared parameters: the first parameter binding of a process costs seconds
-    on_day = f"entity = {_sql_string(entity)} and export_date = {_date_sql(day)}"
-    con.execute(f"delete from raw.{entity} where _export_date = {_date_sql(day)}")
-    con.execute(f"delete from raw.quarantine where {on_day}")
-    con.execute(f"delete from raw.load_log where {on_day}")
-    stats.files = len(parts.files)
-    if checked:
-        columns = ", ".join(_typed_sql(f) for f in fields)
-        values = columns
-        con.execute(
-            f"""
-            insert into raw.{entity} ({columns}, {", ".join(LOAD_COLUMNS)})
-            select {values}, {_date_sql(day)}, source_file, line_number, extra_fields, now()
-            from {checked} where reason is null and not is_blank
-            """
-        )
-        con.execute(
-            f"""
-            insert into raw.quarantine
-            select {_sql_string(entity)}, {_date_sql(day)}, source_file, line_number, reason,
-                   left(coalesce(line, ''), 10000), now()
-            from {checked} where reason is not null
-            """
-        )
-        stats.lines, stats.loaded_rows, stats.quarantined_rows, stats.rows_with_extra_fields = con.execute(
-            f"""
-            select count(*), count(*) filter (reason is null), count(*) filter (reason is not null),
-                   count(*) filter (reason is null and extra_fields is not null)
-            from {checked} where not is_blank
-            """
-        ).fetchone()
-        stats.duplicate_lines, stats.conflicting_keys = con.execute(_duplicates_sql(entity, checked)).fetchone()
+    stats = EntityLoad(entity, files=len(parts.files))
+    stats.lines, stats.loaded_rows, stats.quarantined_rows, stats.rows_with_extra_fields = con.execute(
+        f"""
+        select count(*), count(*) filter (reason is null), count(*) filter (reason is not null),
+               count(*) filter (reason is null and extra_fields is not null)
+        from {checked} where not is_blank
+        """
+    ).fetchone()
+    stats.duplicate_lines, stats.conflicting_keys = con.execute(_duplicates_sql(entity, checked)).fetchone()
+    if stats.quarantined_rows:
         stats.reasons = dict(
             con.execute(
                 f"select reason, count(*) from {checked} where reason is not null group by reason order by 2 desc"
             ).fetchall()
         )
+    return stats
+
+
+def _day_rows(con: duckdb.DuckDBPyConnection, entity: str, day: date) -> int:
+    return con.execute(f"select count(*) from raw.{entity} where _export_date = {_date_sql(day)}").fetchone()[0]
+
+
+def _load_entity(
+    con: duckdb.DuckDBPyConnection,
+    parts: layout.DayParts,
+    checked: tuple[str, EntityLoad] | None,
+    day: date,
+    allow_shrink: bool,
+) -> EntityLoad:
+    """Replace the entity's rows of the day by the checked lines (inside the day's transaction)."""
+    entity = parts.entity
+    table, stats = checked or (None, EntityLoad(entity, files=len(parts.files)))
+    fields = ENTITY_FIELDS[entity]
+    rows_before = _day_rows(con, entity, day)
+    # literals, no prepared parameters: the first parameter binding of a process costs seconds
+    on_day = f"entity = {_sql_string(entity)} and export_date = {_date_sql(day)}"
+    if rows_before:
+        con.execute(f"delete from raw.{entity} where _export_date = {_date_sql(day)}")
+    con.execute(f"delete from raw.quarantine where {on_day}")
+    con.execute(f"delete from raw.load_log where {on_day}")
     if stats.loaded_rows < rows_before and not allow_shrink:
         raise ShrinkingExportDay(
             f"{entity} {day.isoformat()}: {stats.loaded_rows} rows would replace the {rows_before} loaded before;"
             " not loaded (re-load with --allow-shrink / allow_shrink to accept fewer rows)"
         )
+    if table:
+        columns = ", ".join(_typed_sql(f) for f in fields)
+        con.execute(
+            f"""
+            insert into raw.{entity} ({columns}, {", ".join(LOAD_COLUMNS)})
+            select {columns}, {_date_sql(day)}, source_file, line_number, extra_fields, now()
+            from {table} where reason is null and not is_blank
+            """
+        )
+        if stats.quarantined_rows:
+            con.execute(
+                f"""
+                insert into raw.quarantine
+                select {_sql_string(entity)}, {_date_sql(day)}, source_file, line_number, reason,
+                       left(coalesce(line, ''), 10000), now()
+                from {table} where reason is not null
+                """
+            )
     counts = (
         stats.files,
         stats.lines,
@@ -506,19 +528,23 @@ def _load_entity(
     return stats
 
 
-def _check_day(con: duckdb.DuckDBPyConnection, landing: Path, parts: dict[str, layout.DayParts], day: date) -> dict:
+def _check_day(
+    con: duckdb.DuckDBPyConnection, landing: Path, parts: dict[str, layout.DayParts], day: date
+) -> dict[str, tuple[str, EntityLoad]]:
     """Check every entity's parts of the day, biggest first, on as many cursors as DuckDB has threads:
-    entity -> its checked table. The first error (in entity order) is raised once every check ended."""
+    entity -> (its checked table, its counts). The first error (in entity order) is raised once every
+    check ended; the checked tables of a failed day are dropped."""
     present = sorted((e for e in parts if parts[e].files), key=lambda e: -sum(p.stat().st_size for p in parts[e].files))
     con.execute(f"attach if not exists ':memory:' as {SCRATCH}")
     workers = max(1, min(int(settings.DUCKDB_THREADS), len(present)))
     cursors = [con.cursor() for _ in range(workers)]
     free = list(cursors)
 
-    def check(entity: str) -> str:
+    def check(entity: str) -> tuple[str, EntityLoad]:
         cursor = free.pop()  # list.pop/append are atomic: each running check holds a cursor of its own
         try:
-            return _check_lines(cursor, landing, parts[entity], day)
+            checked = _check_lines(cursor, landing, parts[entity], day)
+            return checked, _entity_stats(cursor, parts[entity], checked)
         finally:
             free.append(cursor)
 
@@ -527,11 +553,79 @@ def _check_day(con: duckdb.DuckDBPyConnection, landing: Path, parts: dict[str, l
             futures = {entity: pool.submit(check, entity) for entity in present}
         errors = [futures[e].exception() for e in parts if e in futures and futures[e].exception()]
         if errors:
+            _drop_checked(con, [f.result()[0] for f in futures.values() if not f.exception()])
             raise errors[0]
         return {entity: futures[entity].result() for entity in present}
     finally:
         for cursor in cursors:
             cursor.close()
+
+
+@contextmanager
+def _one_thread_per_query(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """While loading, the parallel cursors are the parallelism: a second DuckDB thread per query would
+    only compete with them for the cores (a third more CPU for the same work, measured)."""
+    threads = con.execute("select current_setting('threads')").fetchone()[0]
+    con.execute("set threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(threads)}")
+
+
+def _drop_checked(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:
+    for table in tables:
+        con.execute(f"drop table if exists {table}")
+
+
+@dataclass
+class _CheckedDay:
+    """A day read and checked, waiting for its transaction."""
+
+    day: date
+    parts: dict[str, layout.DayParts]
+    problems: list[str]
+    checked: dict[str, tuple[str, EntityLoad]]
+
+
+def _prepare_day(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    day: date,
+    entities: list[str],
+    landing_problems: list[str] | None,
+) -> _CheckedDay:
+    """Find the day's parts (raising ExportDayError as load_day says) and check them into scratch
+    tables; no warehouse table is touched."""
+    parts, notices = layout.day_parts(landing, day)
+    if landing_problems is None:
+        landing_problems = layout.landing_problems(landing)
+    problems = landing_problems + notices
+    for problem in problems:
+        log.warning("%s: %s", day, problem)
+    checked = _check_day(con, landing, {entity: parts[entity] for entity in entities}, day)
+    return _CheckedDay(day, parts, problems, checked)
+
+
+def _write_day(
+    con: duckdb.DuckDBPyConnection, prepared: _CheckedDay, entities: list[str], allow_shrink: bool
+) -> DayLoad:
+    """The day's transaction: every entity's rows of the day replaced, or none."""
+    results: dict[str, EntityLoad] = {}
+    try:
+        con.execute("begin transaction")
+        try:
+            for entity in entities:
+                results[entity] = _load_entity(
+                    con, prepared.parts[entity], prepared.checked.get(entity), prepared.day, allow_shrink
+                )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    finally:
+        _drop_checked(con, (table for table, _ in prepared.checked.values()))
+    return DayLoad(results, prepared.problems)
 
 
 def load_day(
@@ -548,60 +642,56 @@ def load_day(
     that cannot be read, a symlink out of the landing folder, or would replace rows by fewer ones
     (unless `allow_shrink`). `landing_problems`: the landing folder's, when the caller has them (a scan
     of the whole folder costs more with every day of history)."""
-    landing = Path(landing)
-    parts, notices = layout.day_parts(landing, day)
-    if landing_problems is None:
-        landing_problems = layout.landing_problems(landing)
-    problems = landing_problems + notices
-    for problem in problems:
-        log.warning("%s: %s", day, problem)
-    ensure_raw_schema(con)
-    results: dict[str, EntityLoad] = {}
     entities = list(entities or ENTITY_FIELDS)
-    checked: dict[str, str] = {}
-    try:
+    with _one_thread_per_query(con):
         # read and check every part first: a read error must not abort the day's transaction
-        checked = _check_day(con, landing, {entity: parts[entity] for entity in entities}, day)
-        con.execute("begin transaction")
-        try:
-            for entity in entities:
-                results[entity] = _load_entity(con, parts[entity], checked.get(entity), day, allow_shrink)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-    finally:
-        for table in checked.values():
-            con.execute(f"drop table if exists {table}")
-    return DayLoad(results, problems)
+        prepared = _prepare_day(con, Path(landing), day, entities, landing_problems)
+        ensure_raw_schema(con)
+        return _write_day(con, prepared, entities, allow_shrink)
 
 
 def load_days(
     landing: Path, warehouse: Path, days: Iterable[date], progress: bool = True, allow_shrink: bool = False
 ) -> dict[date, DayLoad | Exception]:
-    """Load several days, one transaction each; a day that cannot load is reported, the others load."""
+    """Load several days, one transaction each; a day that cannot load is reported, the others load.
+
+    The next day is read and checked (on cursors of its own) while the current day's transaction
+    writes, so both cores stay busy."""
     outcome: dict[date, DayLoad | Exception] = {}
+    landing, days, entities = Path(landing), list(days), list(ENTITY_FIELDS)
     con = connect(warehouse)
+    checker = con.cursor()
     problems = layout.landing_problems(landing)
     try:
         ensure_raw_schema(con)
-        for day in days:
-            started = time.monotonic()
-            try:
-                outcome[day] = load_day(con, landing, day, allow_shrink=allow_shrink, landing_problems=problems)
-            except ExportDayError as error:
-                outcome[day] = error
-                log.error("%s", error)
-                continue
-            if progress:
-                loaded = sum(s.loaded_rows for s in outcome[day].values())
-                quarantined = sum(s.quarantined_rows for s in outcome[day].values())
-                print(
-                    f"{day}: {loaded:>9,} rows loaded, {quarantined:>6,} quarantined"
-                    f" ({time.monotonic() - started:.1f} s)",
-                    flush=True,
-                )
+        # every commit is durable in the WAL; the tables are checkpointed once at the end, not each day
+        con.execute(f"set checkpoint_threshold = '{LOAD_CHECKPOINT_THRESHOLD}'")
+        with _one_thread_per_query(con), ThreadPoolExecutor(max_workers=1) as ahead:
+            upcoming = [ahead.submit(_prepare_day, checker, landing, day, entities, problems) for day in days[:1]]
+            for index, day in enumerate(days):
+                started = time.monotonic()
+                prepared = upcoming.pop()
+                if index + 1 < len(days):
+                    next_day = days[index + 1]
+                    upcoming.append(ahead.submit(_prepare_day, checker, landing, next_day, entities, problems))
+                try:
+                    outcome[day] = _write_day(con, prepared.result(), entities, allow_shrink)
+                except ExportDayError as error:
+                    outcome[day] = error
+                    log.error("%s", error)
+                    continue
+                if progress:
+                    loaded = sum(s.loaded_rows for s in outcome[day].values())
+                    quarantined = sum(s.quarantined_rows for s in outcome[day].values())
+                    print(
+                        f"{day}: {loaded:>9,} rows loaded, {quarantined:>6,} quarantined"
+                        f" ({time.monotonic() - started:.1f} s)",
+                        flush=True,
+                    )
+        con.execute("reset checkpoint_threshold")
+        con.execute("checkpoint")
     finally:
+        checker.close()
         con.close()
     return outcome
 

@@ -390,6 +390,50 @@ def test_a_redelivered_day_without_an_entity_file_keeps_its_rows(tmp_path):
     assert day_snapshot(warehouse, DAY)["notifications"] == 0
 
 
+def test_each_day_of_a_many_day_load_stands_alone_though_the_next_is_checked_ahead(tmp_path):
+    """load_days checks day n+1 while day n writes: a day refused while writing (shrinking) or while
+    being checked (a broken file) is reported alone, the days around it load, the refused ones keep
+    what they had."""
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    days = [DAY + timedelta(days=offset) for offset in range(4)]
+
+    def deliver(day: date, count: int) -> None:
+        messages = [
+            {**NOTIFICATION, "message_id": f"m-{day}-{n}", "created_at": f"{day}T10:00:00Z"} for n in range(count)
+        ]
+        write_part(landing, "notifications", day, messages)
+        layout.write_day_manifest(landing, day)
+
+    for day in days:
+        deliver(day, 2)
+    first = ingestion.load_days(landing, warehouse, days, progress=False)
+    assert all(first[day]["notifications"].loaded_rows == 2 for day in days)
+    deliver(days[1], 1)  # re-delivered with fewer rows: refused when its transaction compares
+    deliver(days[3], 3)
+    broken = write_part(landing, "notifications", days[2], [NOTIFICATION])
+    broken.write_bytes(broken.read_bytes()[:-12])  # a truncated archive: refused while checking
+    outcome = ingestion.load_days(landing, warehouse, days, progress=False)
+    assert isinstance(outcome[days[1]], ingestion.ShrinkingExportDay)
+    assert isinstance(outcome[days[2]], ingestion.CorruptExportFile)
+    assert outcome[days[0]]["notifications"].loaded_rows == 2
+    assert outcome[days[3]]["notifications"].loaded_rows == 3
+    assert [day_snapshot(warehouse, day)["notifications"] for day in days] == [2, 2, 2, 3]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        logged = con.execute("select export_date, loaded_rows from raw.load_log where entity = 'notifications'")
+        assert sorted(logged.fetchall()) == [(day, n) for day, n in zip(days, [2, 2, 2, 3], strict=True)]
+
+
+def test_the_same_day_twice_in_one_load_is_loaded_twice(tmp_path):
+    """The second copy is checked ahead while the first is written: each has scratch tables of its own."""
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    write_part(landing, "notifications", DAY, [NOTIFICATION, {**NOTIFICATION, "message_id": "m-2"}])
+    write_part(landing, "calls", DAY, [CALL])
+    layout.write_day_manifest(landing, DAY)
+    outcome = ingestion.load_days(landing, warehouse, [DAY, DAY], progress=False)
+    assert isinstance(outcome[DAY], dict) and outcome[DAY]["notifications"].loaded_rows == 2
+    assert day_snapshot(warehouse, DAY)["notifications"] == 2 and day_snapshot(warehouse, DAY)["calls"] == 1
+
+
 def test_a_day_still_arriving_or_not_matching_its_manifest_is_not_loaded(tmp_path):
     landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
     path = write_part(landing, "notifications", DAY, [NOTIFICATION, {**NOTIFICATION, "message_id": "m-2"}])
