@@ -27,56 +27,112 @@ window_messages as (
     where {{ in_export_window('last_export_date') }}
 ),
 
-affected_notifications as (
-    -- logical notifications touched by the window: the roots of the changed messages
-    select distinct coalesce(chains.root_message_id, window_messages.message_id) as notification_id
-    from window_messages
-    left join chains on window_messages.message_id = chains.message_id
+chain_roots as (
+    -- notifications with fallback messages (keyed by their root): the few that need folding
+    select distinct chains.root_message_id as notification_id
+    from chains
 ),
 
-member_keys as (
+single_messages as (
+    -- a notification without fallbacks is its one message, taken as it is when the window touched it: no
+    -- grouping, so the bulk of the history streams through
+    select
+        messages.message_id as notification_id,
+        messages.company_id,
+        messages.channel as first_channel,
+        messages.template_id,
+        messages.is_optional,
+        messages.scheduled_for,
+        messages.created_at,
+        messages.local_date,
+        messages.message_id as final_message_id,
+        messages.channel as final_channel,
+        messages.current_status as final_status,
+        messages.current_status_at as final_status_at,
+        case when messages.current_status = 'delivered' then messages.channel end as delivered_channel,
+        case when messages.current_status = 'delivered' then messages.delivered_at end as delivered_at,
+        true as is_root_present,
+        messages.is_sent,
+        messages.first_sent_at,
+        cast(1 as bigint) as message_count,
+        cast(case when messages.channel = 'sms' then messages.sms_segments else 0 end as bigint) as sms_segments,
+        messages.last_export_date
+    from messages
+    anti join chains on messages.message_id = chains.message_id
+    anti join chain_roots on messages.message_id = chain_roots.notification_id
+    where {{ in_export_window('messages.last_export_date') }}
+),
+
+affected_chain_roots as (
+    -- chains touched by the window: the roots of its fallback messages, and its messages that are roots
+    select chains.root_message_id as notification_id
+    from window_messages
+    inner join chains on window_messages.message_id = chains.message_id
+    union
+    select chain_roots.notification_id
+    from chain_roots
+    semi join window_messages on chain_roots.notification_id = window_messages.message_id
+),
+
+chain_member_keys as (
     select
         notification_id,
         notification_id as message_id,
         0 as chain_depth
-    from affected_notifications
+    from affected_chain_roots
     union all
     select
         chains.root_message_id as notification_id,
         chains.message_id,
         chains.chain_depth
     from chains
-    where chains.root_message_id in (select affected_notifications.notification_id from affected_notifications)
+    semi join affected_chain_roots on chains.root_message_id = affected_chain_roots.notification_id
 ),
 
-members as (
+chain_members as (
     select
-        member_keys.notification_id,
-        member_keys.chain_depth,
+        chain_member_keys.notification_id,
+        chain_member_keys.chain_depth,
         messages.*
-    from member_keys
-    inner join messages on member_keys.message_id = messages.message_id
+    from chain_member_keys
+    inner join messages on chain_member_keys.message_id = messages.message_id
 ),
 
-folded as (
+ranked_chain_members as (
+    -- the first attempt (the root, or the earliest message present), the last one, and the first delivered
+    -- one; ranked by window functions, which spill to disk, where ordered aggregates hold every group in memory
+    select
+        *,
+        row_number() over (
+            partition by notification_id order by chain_depth, created_at, message_id
+        ) as first_rank,
+        row_number() over (
+            partition by notification_id order by chain_depth desc, created_at desc, message_id desc
+        ) as last_rank,
+        row_number() over (
+            partition by notification_id, current_status = 'delivered' order by delivered_at, message_id
+        ) as delivered_rank
+    from chain_members
+),
+
+folded_chains as (
     select
         notification_id,
-        -- the first attempt (the root, or the earliest message present) gives the notification's identity
-        first(company_id order by chain_depth, created_at, message_id) as company_id,
-        first(channel order by chain_depth, created_at, message_id) as first_channel,
-        first(template_id order by chain_depth, created_at, message_id) as template_id,
-        first(is_optional order by chain_depth, created_at, message_id) as is_optional,
-        first(scheduled_for order by chain_depth, created_at, message_id) as scheduled_for,
-        first(created_at order by chain_depth, created_at, message_id) as created_at,
-        first(local_date order by chain_depth, created_at, message_id) as local_date,
+        -- the first attempt gives the notification's identity
+        max(company_id) filter (where first_rank = 1) as company_id,
+        max(channel) filter (where first_rank = 1) as first_channel,
+        max(template_id) filter (where first_rank = 1) as template_id,
+        bool_or(is_optional) filter (where first_rank = 1) as is_optional,
+        max(scheduled_for) filter (where first_rank = 1) as scheduled_for,
+        max(created_at) filter (where first_rank = 1) as created_at,
+        max(local_date) filter (where first_rank = 1) as local_date,
         -- the last attempt of the chain
-        first(message_id order by chain_depth desc, created_at desc, message_id desc) as final_message_id,
-        first(channel order by chain_depth desc, created_at desc, message_id desc) as final_channel,
-        first(current_status order by chain_depth desc, created_at desc, message_id desc) as final_status,
-        first(current_status_at order by chain_depth desc, created_at desc, message_id desc) as final_status_at,
+        max(message_id) filter (where last_rank = 1) as final_message_id,
+        max(channel) filter (where last_rank = 1) as final_channel,
+        max(current_status) filter (where last_rank = 1) as final_status,
+        max(current_status_at) filter (where last_rank = 1) as final_status_at,
         -- the attempt that got through
-        first(channel order by delivered_at, message_id) filter (where current_status = 'delivered')
-            as delivered_channel,
+        max(channel) filter (where current_status = 'delivered' and delivered_rank = 1) as delivered_channel,
         min(delivered_at) filter (where current_status = 'delivered') as delivered_at,
         bool_or(chain_depth = 0) as is_root_present,
         bool_or(is_sent) as is_sent,
@@ -84,8 +140,14 @@ folded as (
         count(*) as message_count,
         cast(sum(case when channel = 'sms' then sms_segments else 0 end) as bigint) as sms_segments,
         max(last_export_date) as last_export_date
-    from members
+    from ranked_chain_members
     group by notification_id
+),
+
+folded as (
+    select * from single_messages
+    union all
+    select * from folded_chains
 ),
 
 final as (
