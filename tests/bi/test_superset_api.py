@@ -145,12 +145,14 @@ def _num(value):
         # account usage: the dashboard's default grain (month: UMC)
         (
             "Unique contacts (UMC)",
-            "select sum(unique_contacts) from account_usage.fct_account_usage where period_grain = 'month'",
+            "select sum(unique_contacts) from account_usage.fct_account_usage where period_grain = 'month'"
+            " and time_zone = 'Company local time'",
         ),
         ("Channels", "select count(*) filter (where is_countable_channel) from core.dim_chat_configs"),
         (
             "Resolved conversations",
-            "select sum(resolved_conversations) from account_usage.fct_account_usage where period_grain = 'month'",
+            "select sum(resolved_conversations) from account_usage.fct_account_usage where period_grain = 'month'"
+            " and time_zone = 'Company local time'",
         ),
     ],
 )
@@ -213,7 +215,7 @@ def test_tables_equal_marts(admin, marts):
     assert by_platform == dict(
         marts.execute(
             "select platform, sum(unique_contacts) from account_usage.fct_account_usage_by_platform"
-            " where period_grain = 'month' group by 1"
+            " where period_grain = 'month' and time_zone = 'Company local time' group by 1"
         ).fetchall()
     )
 
@@ -435,6 +437,8 @@ CHOICE_DECIDES = {
     "Grain (distinct counts per period)": (True, ["unique_contacts", "active_agents", "active_channels"], True),
     "Period grain": (True, [], False),  # grouped by the package at period end: sums may move
     "Active duration (months)": (False, ["is_active"], True),
+    # the same events in another zone: time series and distinct counts per period move, sums over all data stay
+    "Time zone": (True, ["unique_contacts", "active_agent", "active_channels"], True),
 }
 
 
@@ -519,7 +523,7 @@ def test_mid_month_range_shows_the_month_unique_contacts(admin, marts):
     """A few days in the middle of a month show that month's UMC total (the platform's monthly values)."""
     month, total = marts.execute(
         "select cast(period_start as date), sum(unique_contacts) from account_usage.fct_account_usage"
-        " where period_grain = 'month' group by 1 order by 2 desc limit 1"
+        " where period_grain = 'month' and time_zone = 'Company local time' group by 1 order by 2 desc limit 1"
     ).fetchone()
     got = _counter_in(admin, "Unique contacts (UMC)", f"{month + timedelta(days=9)} : {month + timedelta(days=19)}")
     assert got == pytest.approx(_num(total))
