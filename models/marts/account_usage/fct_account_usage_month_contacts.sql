@@ -1,9 +1,8 @@
-{{ config(materialized='view') }}
 {#- Unique monthly contacts on every calendar day of their month: a date range that touches a month,
     even a few days in its middle, finds that month's total (the platform's UMC graph shows monthly values
     only). Each month repeats on all its days: count a month once per company, platform and channel (the
-    dashboard's metric takes the distinct months), never sum the days. A view: the repetition over days,
-    channels and time-zone views costs no storage (the month rows are read from fct_account_usage_by_platform). -#}
+    dashboard's metric takes the distinct months), never sum the days. A table (the publish step copies
+    tables; a view's references do not resolve in the serving file): days x channels x time-zone views rows. -#}
 
 with
 
