@@ -118,6 +118,8 @@ _SYNTHETIC_VALUES = {
     "platform": ["web", "whatsapp", "vk"],
     "is_default_duration": [True],
     "time_zone": ["Company local time", "UTC"],
+    "report_currency": ["USD", "EUR"],
+    "client_tag": ["(all clients)", "gold"],
 }
 
 

@@ -74,7 +74,7 @@ class Chart:
 @dataclass
 class Filter:
     name: str
-    kind: str  # time, grain, select
+    kind: str  # time, grain, select, range (numerical: default [low, high])
     column: str | None = None
     dataset: Dataset | None = None
     default: list[Any] | None = None  # default selection (select filters)
@@ -151,6 +151,11 @@ PERIOD = Filter(
 
 def time_grain(dataset: Dataset, exclude: tuple[str, ...] = ()) -> Filter:
     return Filter("Time grain", "grain", dataset=dataset, exclude=exclude)
+
+
+def numeric_range(name: str, dataset: Dataset, column: str, default: tuple[float, float], **options: Any) -> Filter:
+    """A required numerical range filter (low <= column <= high) with a default range."""
+    return Filter(name, "range", column, dataset, default=list(default), required=True, **options)
 
 
 def single_choice(name: str, dataset: Dataset, column: str, default: Any) -> Filter:
