@@ -1,6 +1,6 @@
 {{ config(tags=['billing']) }}
--- Customer dynamics (its days summed by month) counts the same refills and package purchases as the account transactions
--- (renewals include the initial renewal of each activation, as the platform's "Renew Qty").
+-- Customer dynamics (its days summed by month) counts the same refills and package purchases as the account
+-- transactions (renewals include the initial renewal of each activation, as the platform's "Renew Qty").
 with
 
 dynamics as (
