@@ -20,15 +20,20 @@
 
 {#- The rows of `relation` once per time-zone view: every column but `local_column`, then `time_zone`, then
     `local_column` as the wall-clock timestamp of `utc_column` in the view's zone (company-local time keeps
-    the event's own local timestamp). A from-clause subquery: `from {{ time_zone_view_rows(...) }} as x`. -#}
-{% macro time_zone_view_rows(relation, utc_column, local_column) -%}
+    the event's own local timestamp); as_date: its date (for a local_date column).
+    A from-clause subquery: `from {{ time_zone_view_rows(...) }} as x`. -#}
+{% macro time_zone_view_rows(relation, utc_column, local_column, as_date=false) -%}
     (
         select
             events.* exclude ({{ local_column }}),
             views.time_zone,
             case
                 when views.time_zone = '{{ company_local_time_zone() }}' then events.{{ local_column }}
-                else {{ local_timestamp('events.' ~ utc_column, 'views.time_zone') }}
+                {%- if as_date %}
+                    else {{ local_date('events.' ~ utc_column, 'views.time_zone') }}
+                {%- else %}
+                    else {{ local_timestamp('events.' ~ utc_column, 'views.time_zone') }}
+                {%- endif %}
             end as {{ local_column }}
         from {{ relation }} as events
         cross join (
