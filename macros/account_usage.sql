@@ -11,9 +11,11 @@
     whole the periods (of every grain) that contain a local date touched by the export window, a date of a
     company whose time zone took effect in the window, or a date whose stored day figures no longer match
     the facts (rows moved to another day or vanished). -#}
-{% macro account_usage_affected_periods_ctes() -%}
+{% macro account_usage_affected_periods_ctes(by_channel=false) -%}
+    {#- compared per time-zone view (macros/time_zone_views.sql): a row moving days in one view is found -#}
     stored_days as (
         select
+            time_zone,
             cast(period_start as date) as local_date,
             sum(inbound_messages + outbound_messages) as messages,
             sum(resolved_conversations) as resolved_conversations
@@ -24,6 +26,7 @@
 
     upstream_message_days as (
         select
+            time_zone,
             cast(local_sent_at as date) as local_date,
             count(*) filter (where direction in ('inbound', 'outbound')) as messages
         from messages
@@ -32,6 +35,7 @@
 
     upstream_resolved_days as (
         select
+            time_zone,
             cast(local_resolved_at as date) as local_date,
             count(*) as resolved_conversations
         from conversations
@@ -58,15 +62,29 @@
         -- days whose stored figures no longer match the facts (rows moved to another day or vanished)
         select coalesce(upstream_message_days.local_date, stored_days.local_date) as local_date
         from upstream_message_days
-        full outer join stored_days on upstream_message_days.local_date = stored_days.local_date
+        full outer join stored_days
+            on
+                upstream_message_days.time_zone = stored_days.time_zone
+                and upstream_message_days.local_date = stored_days.local_date
         where coalesce(upstream_message_days.messages, 0) is distinct from coalesce(stored_days.messages, 0)
         union
         select coalesce(upstream_resolved_days.local_date, stored_days.local_date) as local_date
         from upstream_resolved_days
-        full outer join stored_days on upstream_resolved_days.local_date = stored_days.local_date
+        full outer join stored_days
+            on
+                upstream_resolved_days.time_zone = stored_days.time_zone
+                and upstream_resolved_days.local_date = stored_days.local_date
         where
             coalesce(upstream_resolved_days.resolved_conversations, 0)
             is distinct from coalesce(stored_days.resolved_conversations, 0)
+        {%- if by_channel %}
+            union
+            -- days of a channel renamed since they were stored (rows carry the channel's name)
+            select cast(stored.period_start as date) as local_date
+            from {{ this }} as stored
+            inner join {{ ref('dim_chat_configs') }} as channels on stored.chat_config_id = channels.chat_config_id
+            where stored.period_grain = 'day' and stored.chat_config_name is distinct from channels.chat_config_name
+        {%- endif %}
     ),
 
     affected_periods as (
@@ -104,6 +122,8 @@
         delete from {{ this }} as stored
         where
             stored.company_id in ({{ companies_retimed_in_window() }})
+            -- the other views are fixed zones: a company's new time zone moves none of their rows
+            and stored.time_zone = '{{ company_local_time_zone() }}'
             and not exists (
                 {%- for grain in account_usage_grains() %}
                     select 1 from {{ ref('fct_chat_messages') }} as messages
@@ -112,7 +132,9 @@
                         and not messages.is_test_channel
                         and messages.company_id = stored.company_id
                         and date_trunc('{{ grain }}', messages.local_sent_at) = stored.period_start
-                        {%- if by_platform %} and messages.platform = stored.platform{% endif %}
+                        {%- if by_platform %}
+                            and messages.platform = stored.platform and messages.chat_config_id = stored.chat_config_id
+                        {%- endif %}
                     union all
                     select 1 from {{ ref('fct_conversations') }} as conversations
                     where
@@ -121,7 +143,10 @@
                         and conversations.is_resolved
                         and conversations.company_id = stored.company_id
                         and date_trunc('{{ grain }}', conversations.local_resolved_at) = stored.period_start
-                        {%- if by_platform %} and conversations.platform = stored.platform{% endif %}
+                        {%- if by_platform %}
+                            and conversations.platform = stored.platform
+                            and conversations.chat_config_id = stored.chat_config_id
+                        {%- endif %}
                     {% if not loop.last %}union all{% endif %}
                 {%- endfor %}
             )

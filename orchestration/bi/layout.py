@@ -18,20 +18,29 @@ Columns = dict[str, set[str]]
 def in_scope(f: Filter, c: Chart, columns: Columns) -> bool:
     if c.name in f.exclude:
         return False
-    if f.kind == "select":
+    if f.kind in ("select", "range"):
         return f.column in columns[c.dataset.key]
     if f.kind in ("time", "grain"):
         return bool(c.dataset.dttm)
     return True
 
 
-def _selection(f: Filter) -> dict:
-    return {"col": f.column, "op": "IN", "val": list(f.default)}
+def _selections(f: Filter) -> list[dict]:
+    """The query filters of a filter's default (as the filter plugin emits them)."""
+    if f.kind == "range":
+        low, high = f.default
+        return [{"col": f.column, "op": ">=", "val": low}, {"col": f.column, "op": "<=", "val": high}]
+    return [{"col": f.column, "op": "IN", "val": list(f.default)}]
 
 
 def default_filters(d: Dashboard, c: Chart, columns: Columns) -> list[dict]:
     """The default selections of the dashboard's filters that apply to the chart."""
-    return [_selection(f) for f in d.filters if f.kind == "select" and f.default and in_scope(f, c, columns)]
+    return [
+        selection
+        for f in d.filters
+        if f.kind in ("select", "range") and f.default and in_scope(f, c, columns)
+        for selection in _selections(f)
+    ]
 
 
 def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: Columns) -> dict:
@@ -49,7 +58,7 @@ def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: 
     }
     if f.default:
         config["defaultDataMask"] = {
-            "extraFormData": {"filters": [_selection(f)]},
+            "extraFormData": {"filters": _selections(f)},
             "filterState": {"label": ", ".join(str(v) for v in f.default), "value": list(f.default)},
             "ownState": {},
         }
@@ -63,6 +72,11 @@ def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: 
             }
     elif f.kind == "grain":
         config.update(filterType="filter_timegrain", targets=[{"datasetUuid": f.dataset.uuid}])
+    elif f.kind == "range":
+        config.update(
+            filterType="filter_range",
+            targets=[{"datasetUuid": f.dataset.uuid, "column": {"name": f.column}}],
+        )
     else:
         config.update(
             filterType="filter_select",

@@ -117,12 +117,17 @@ _SYNTHETIC_VALUES = {
     "invoice_status": ["draft", "final"],
     "platform": ["web", "whatsapp", "vk"],
     "is_default_duration": [True],
+    "time_zone": ["Company local time", "UTC"],
+    "report_currency": ["USD", "EUR"],
+    "client_tag": ["(all clients)", "gold"],
 }
 
 
 def _synthetic_value(name: str, dtype: str) -> str:
     """A deterministic SQL value of row number `i` for a column of a mart."""
     dtype = dtype.upper()
+    if dtype.endswith("[]"):
+        return "[i % 5]"
     if name == "company_id":
         return f"(i % {len(COMPANIES)}) + 1"
     if name in _SYNTHETIC_VALUES:

@@ -99,6 +99,10 @@ def _num(value):
     return None if value is None else float(value)
 
 
+# the customer-dynamics dashboard's default choices: report currency USD, every client
+CD_DEFAULTS = "report_currency = 'USD' and client_tag = '(all clients)'"
+
+
 @pytest.mark.parametrize(
     ("chart", "sql"),
     [
@@ -134,23 +138,22 @@ def _num(value):
         # customer dynamics: the dashboard's defaults (month grain, default active duration)
         (
             "Active clients",
-            "select count(distinct company_id) filter (where is_active) from customer_dynamics.fct_customer_dynamics"
-            " where period_grain = 'month' and is_default_duration",
+            f"select count(*) from customer_dynamics.fct_customer_dynamics where {CD_DEFAULTS}"
+            " and min_active_duration_months between 1 and 3 and local_date = (select max(local_date)"
+            f" from customer_dynamics.fct_customer_dynamics where {CD_DEFAULTS})",
         ),
-        (
-            "Refills",
-            "select sum(refills_amount) from customer_dynamics.fct_customer_dynamics"
-            " where period_grain = 'month' and is_default_duration",
-        ),
+        ("Refills", f"select sum(refills_amount) from customer_dynamics.fct_customer_dynamics where {CD_DEFAULTS}"),
         # account usage: the dashboard's default grain (month: UMC)
         (
             "Unique contacts (UMC)",
-            "select sum(unique_contacts) from account_usage.fct_account_usage where period_grain = 'month'",
+            "select sum(unique_contacts) from account_usage.fct_account_usage where period_grain = 'month'"
+            " and time_zone = 'Company local time'",
         ),
         ("Channels", "select count(*) filter (where is_countable_channel) from core.dim_chat_configs"),
         (
             "Resolved conversations",
-            "select sum(resolved_conversations) from account_usage.fct_account_usage where period_grain = 'month'",
+            "select sum(resolved_conversations) from account_usage.fct_account_usage where period_grain = 'month'"
+            " and time_zone = 'Company local time'",
         ),
     ],
 )
@@ -213,7 +216,7 @@ def test_tables_equal_marts(admin, marts):
     assert by_platform == dict(
         marts.execute(
             "select platform, sum(unique_contacts) from account_usage.fct_account_usage_by_platform"
-            " where period_grain = 'month' group by 1"
+            " where period_grain = 'month' and time_zone = 'Company local time' group by 1"
         ).fetchall()
     )
 
@@ -366,6 +369,16 @@ def _time_range(column: str, value: str):
     return change
 
 
+def _range(column: str, low, high):
+    def change(query: dict) -> None:
+        query["filters"] = [f for f in query["filters"] if f["col"] != column] + [
+            {"col": column, "op": ">=", "val": low},
+            {"col": column, "op": "<=", "val": high},
+        ]
+
+    return change
+
+
 def _grain(value: str):
     def change(query: dict) -> None:
         query["extras"]["time_grain_sqla"] = value
@@ -403,6 +416,9 @@ def _candidates(marts, config: dict, chart: dict, tables) -> list:
         return [_time_range(dttm, f"{low} : {middle}"), _time_range(dttm, f"{middle} : {high}")]
     if config["filterType"] == "filter_timegrain":
         return [_grain("P1M"), _grain("P1W")]
+    if config["filterType"] == "filter_range":
+        column = config["targets"][0]["column"]["name"]
+        return [_range(column, 1, 1), _range(column, 1, 12)]
     column = config["targets"][0]["column"]["name"]
     distinct = marts.execute(f"select count(distinct {column}) from {schema}.{table}").fetchone()[0]
     if distinct < 2:
@@ -433,15 +449,18 @@ def _is_time_series(chart: dict) -> bool:
 # may leave equal (every dependent company has a row in every month).
 CHOICE_DECIDES = {
     "Grain (distinct counts per period)": (True, ["unique_contacts", "active_agents", "active_channels"], True),
-    "Period grain": (True, [], False),  # grouped by the package at period end: sums may move
-    "Active duration (months)": (False, ["is_active"], True),
+    "Active duration (months)": (False, ["min_active_duration_months"], True),
+    # another currency converts every amount; counts stay
+    "Report currency": (False, ["amount", "balance", "average"], True),
+    # the same events in another zone: time series and distinct counts per period move, sums over all data stay
+    "Time zone": (True, ["unique_contacts", "active_agent", "active_channels"], True),
 }
 
 
 # when the data lets a choice decide anything at all
 CHOICE_MATTERS = {
-    "Active duration (months)": "select count(*) from (select 1 from customer_dynamics.fct_customer_dynamics"
-    " group by period_grain, period_start, company_id having count(distinct is_active) > 1)",
+    "Active duration (months)": "select count(*) from customer_dynamics.fct_customer_dynamics"
+    " where min_active_duration_months between 2 and 12",
 }
 
 
@@ -519,7 +538,7 @@ def test_mid_month_range_shows_the_month_unique_contacts(admin, marts):
     """A few days in the middle of a month show that month's UMC total (the platform's monthly values)."""
     month, total = marts.execute(
         "select cast(period_start as date), sum(unique_contacts) from account_usage.fct_account_usage"
-        " where period_grain = 'month' group by 1 order by 2 desc limit 1"
+        " where period_grain = 'month' and time_zone = 'Company local time' group by 1 order by 2 desc limit 1"
     ).fetchone()
     got = _counter_in(admin, "Unique contacts (UMC)", f"{month + timedelta(days=9)} : {month + timedelta(days=19)}")
     assert got == pytest.approx(_num(total))
@@ -547,25 +566,26 @@ def test_participants_are_distinct_in_the_period(admin, marts):
 
 
 def test_customer_dynamics_balances_are_those_at_the_end_of_the_range(admin, marts):
-    """Balances are stocks: over a range of several months a company shows its balance of the last month,
-    not the sum of its month-end balances; all / active / overall-active totals likewise."""
+    """Balances are stocks: over a range of several months a company shows its balance of the range's last day,
+    not the sum of its daily balances; all / active / overall-active totals likewise."""
     charts = _charts(admin)
-    where = "period_grain = 'month' and is_default_duration"
-    last = f"period_start = (select max(period_start) from customer_dynamics.fct_customer_dynamics where {where})"
+    where = CD_DEFAULTS
+    last = f"local_date = (select max(local_date) from customer_dynamics.fct_customer_dynamics where {where})"
     want = dict(
         marts.execute(
             f"select company_id, balance from customer_dynamics.fct_customer_dynamics where {where} and {last}"
         ).fetchall()
     )
     months = marts.execute(
-        f"select count(distinct period_start) from customer_dynamics.fct_customer_dynamics where {where}"
+        "select count(distinct date_trunc('month', local_date)) from customer_dynamics.fct_customer_dynamics"
+        f" where {where}"
     ).fetchone()[0]
     assert months > 1, "the sample needs several months"
     got = {r["company_id"]: _num(r["balance"]) for r in _rows(admin, charts["Dynamics by company"])}
     assert got == {c: pytest.approx(_num(b)) for c, b in want.items()}
     for chart, condition in [
         ("Balance (all clients)", "true"),
-        ("Balance (active clients)", "is_active"),
+        ("Balance (active clients)", "min_active_duration_months between 1 and 3"),
         ("Balance (overall active clients)", "is_overall_active"),
     ]:
         total = marts.execute(
@@ -592,3 +612,53 @@ def test_customer_dynamics_package_amounts_are_what_was_charged(admin, marts):
         " from billing.fct_account_transactions"
     ).fetchone()[0]
     assert sum(r["package_renewals_count"] for r in rows) == counts
+
+
+def _chart_under(client: SupersetClient, chart_name: str, *changes) -> list[dict]:
+    """The rows of a bundle chart's saved query with the given filter changes applied."""
+    chart = next(c for c in _bundle_charts().values() if c["slice_name"] == chart_name)
+    datasource_id = {c["slice_name"]: c for c in client.list_all("chart", ["slice_name", "datasource_id"])}[chart_name][
+        "datasource_id"
+    ]
+
+    def change_all(query: dict) -> None:
+        for change in changes:
+            change(query)
+
+    return _query_data(client, datasource_id, chart, change_all)
+
+
+def test_customer_dynamics_report_currency_and_client_tag_choices(admin, marts):
+    """The user's report currency converts the amounts; a client tag keeps the clients carrying it."""
+    currency, tag = marts.execute(
+        "select (select max(report_currency) from customer_dynamics.fct_customer_dynamics"
+        " where report_currency <> 'USD'), (select max(client_tag) from customer_dynamics.fct_customer_dynamics"
+        " where client_tag <> '(all clients)')"
+    ).fetchone()
+    refills = _chart_under(admin, "Refills", _select("report_currency", currency))
+    want = marts.execute(
+        "select sum(refills_amount) from customer_dynamics.fct_customer_dynamics"
+        " where report_currency = ? and client_tag = '(all clients)'",
+        [currency],
+    ).fetchone()[0]
+    assert _num(next(iter(refills[0].values()))) == pytest.approx(_num(want))
+    clients = _chart_under(admin, "Clients (all)", _select("client_tag", tag))
+    want = marts.execute("select count(*) from core.dim_companies where list_contains(tags, ?)", [tag]).fetchone()[0]
+    assert _num(next(iter(clients[0].values()))) == want
+
+
+def test_account_usage_time_zone_and_channel_choices(admin, marts):
+    """Resolved conversations read in UTC and on one channel equal the mart's rows of that view and channel."""
+    channel = marts.execute(
+        "select chat_config_name from account_usage.fct_account_usage_by_platform"
+        " group by 1 order by sum(resolved_conversations) desc limit 1"
+    ).fetchone()[0]
+    rows = _chart_under(
+        admin, "Resolved conversations", _select("time_zone", "UTC"), _select("chat_config_name", channel)
+    )
+    want = marts.execute(
+        "select sum(resolved_conversations) from account_usage.fct_account_usage_by_platform"
+        " where period_grain = 'month' and time_zone = 'UTC' and chat_config_name = ?",
+        [channel],
+    ).fetchone()[0]
+    assert _num(next(iter(rows[0].values()))) == _num(want) > 0

@@ -9,7 +9,7 @@ usage_months as (
         resolved_conversations,
         proactive_messages
     from {{ ref('fct_account_usage') }}
-    where period_grain = 'month'
+    where period_grain = 'month' and time_zone = '{{ company_local_time_zone() }}'
 ),
 
 resolved as (

@@ -1,17 +1,18 @@
 {{ config(tags=['billing']) }}
--- Customer dynamics at the month grain counts the same refills and package purchases as the account transactions
--- (renewals include the initial renewal of each activation, as the platform's "Renew Qty").
+-- Customer dynamics (its days summed by month) counts the same refills and package purchases as the account
+-- transactions (renewals include the initial renewal of each activation, as the platform's "Renew Qty").
 with
 
 dynamics as (
     select
         company_id,
-        period_start as local_month,
-        refills_count,
-        package_activations_count,
-        package_renewals_count
+        cast(date_trunc('month', local_date) as date) as local_month,
+        sum(refills_count) as refills_count,
+        sum(package_activations_count) as package_activations_count,
+        sum(package_renewals_count) as package_renewals_count
     from {{ ref('fct_customer_dynamics') }}
-    where period_grain = 'month' and is_default_duration
+    where is_default_currency and client_tag = '(all clients)'
+    group by 1, 2
 ),
 
 transactions as (

@@ -49,14 +49,6 @@ rated_usage as (
     select * from {{ ref('int_rated_usage') }}
 ),
 
-rates as (
-    select
-        rate_date,
-        currency,
-        to_report_rate
-    from {{ ref('int_exchange_rates_daily') }}
-),
-
 data_dates as (
     select max(local_date) as last_date from transactions
     where transaction_type <> 'invoice_charge'
@@ -177,25 +169,22 @@ daily as (
 ),
 
 final as (
+    -- amounts in the company currency: the mart converts them to every report currency
     select
-        daily.company_id,
-        daily.local_date,
-        daily.currency,
-        daily.package_id,
-        daily.last_paid_usage_date,
-        daily.refills_count,
-        daily.package_activations_count,
-        daily.package_renewals_count,
-        daily.balance,
-        cast(daily.refills_amount * rates.to_report_rate as decimal(18, 4)) as refills_amount_report,
-        cast(daily.package_activations_amount * rates.to_report_rate as decimal(18, 4))
-            as package_activations_amount_report,
-        cast(daily.package_renewals_amount * rates.to_report_rate as decimal(18, 4)) as package_renewals_amount_report,
-        cast(daily.payg_amount * rates.to_report_rate as decimal(18, 4)) as payg_amount_report,
-        cast(daily.balance * rates.to_report_rate as decimal(18, 4)) as balance_report,
-        rates.to_report_rate
+        company_id,
+        local_date,
+        currency,
+        package_id,
+        last_paid_usage_date,
+        refills_count,
+        package_activations_count,
+        package_renewals_count,
+        balance,
+        cast(refills_amount as decimal(18, 4)) as refills_amount,
+        cast(package_activations_amount as decimal(18, 4)) as package_activations_amount,
+        cast(package_renewals_amount as decimal(18, 4)) as package_renewals_amount,
+        cast(payg_amount as decimal(18, 4)) as payg_amount
     from daily
-    left join rates on daily.local_date = rates.rate_date and daily.currency = rates.currency
 )
 
 select * from final

@@ -38,12 +38,13 @@ filled as (
     left join rates on grid.currency = rates.currency and grid.date_day = rates.rate_date
 ),
 
-report as (
+report_currencies as (
+    -- the user picks the report currency among the currencies that have rates (and USD, the base)
     select
         date_day,
+        currency as report_currency,
         units_per_usd as report_units_per_usd
     from filled
-    where currency = '{{ var("report_currency") }}'
 ),
 
 final as (
@@ -51,11 +52,12 @@ final as (
         filled.date_day as rate_date,
         filled.currency,
         cast(filled.units_per_usd as decimal(18, 6)) as units_per_usd,
-        '{{ var("report_currency") }}' as report_currency,
-        -- multiply an amount in `currency` by this to get the report currency
-        cast(report.report_units_per_usd as double) / cast(filled.units_per_usd as double) as to_report_rate
+        report_currencies.report_currency,
+        -- multiply an amount in `currency` by this to get the report currency (null while a rate is missing)
+        cast(report_currencies.report_units_per_usd as double) / cast(filled.units_per_usd as double)
+            as to_report_rate
     from filled
-    left join report on filled.date_day = report.date_day
+    inner join report_currencies on filled.date_day = report_currencies.date_day
 )
 
 select * from final

@@ -4,7 +4,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['period_grain', 'period_start'],
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         post_hook="{{ account_usage_delete_vanished_periods(by_platform=false) }}",
     )
 }}
@@ -14,12 +14,13 @@
 with
 
 messages as (
-    select * from {{ ref('fct_chat_messages') }}
+    -- one copy per time-zone view (macros/time_zone_views.sql): local_sent_at is read in the view's zone
+    select * from {{ time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_sent_at') }} as viewed
     where not is_test_channel
 ),
 
 conversations as (
-    select * from {{ ref('fct_conversations') }}
+    select * from {{ time_zone_view_rows(ref('fct_conversations'), 'resolved_at', 'local_resolved_at') }} as viewed
     where not is_test_channel and is_resolved
 ),
 
@@ -32,6 +33,7 @@ message_figures as (
         select
             '{{ grain }}' as period_grain,
             date_trunc('{{ grain }}', local_sent_at) as period_start,
+            time_zone,
             company_id,
             'all' as platform,
             -- a contact is a conversation partner (chat_id) with a message exchanged in the period
@@ -55,6 +57,7 @@ resolved_figures as (
         select
             '{{ grain }}' as period_grain,
             date_trunc('{{ grain }}', local_resolved_at) as period_start,
+            time_zone,
             company_id,
             'all' as platform,
             count(*) as resolved_conversations,
@@ -70,6 +73,7 @@ final as (
     select
         coalesce(message_figures.period_grain, resolved_figures.period_grain) as period_grain,
         cast(coalesce(message_figures.period_start, resolved_figures.period_start) as timestamp) as period_start,
+        coalesce(message_figures.time_zone, resolved_figures.time_zone) as time_zone,
         coalesce(message_figures.company_id, resolved_figures.company_id) as company_id,
         coalesce(message_figures.platform, resolved_figures.platform) as platform,
         coalesce(message_figures.unique_contacts, 0) as unique_contacts,
@@ -85,6 +89,7 @@ final as (
         on
             message_figures.period_grain = resolved_figures.period_grain
             and message_figures.period_start = resolved_figures.period_start
+            and message_figures.time_zone = resolved_figures.time_zone
             and message_figures.company_id = resolved_figures.company_id
             and message_figures.platform = resolved_figures.platform
 )

@@ -4,27 +4,30 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['period_grain', 'period_start'],
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         post_hook="{{ account_usage_delete_vanished_periods(by_platform=true) }}",
     )
 }}
 {#- Distinct counts cannot be summed from a finer grain: each grain is computed from the messages
-    (by company and platform). An incremental run recomputes whole the periods
+    (by time-zone view, company, platform and channel). A chat belongs to one channel, so contacts, resolved
+    conversations, channels and messages add up over channels and platforms within one period row; agents do
+    not (one agent answers on several channels): count the distinct ids of active_agent_ids instead. An incremental run recomputes whole the periods
     (of every grain) in affected_periods; they replace the stored ones (delete+insert). -#}
 with
 
 messages as (
-    select * from {{ ref('fct_chat_messages') }}
+    -- one copy per time-zone view (macros/time_zone_views.sql): local_sent_at is read in the view's zone
+    select * from {{ time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_sent_at') }} as viewed
     where not is_test_channel
 ),
 
 conversations as (
-    select * from {{ ref('fct_conversations') }}
+    select * from {{ time_zone_view_rows(ref('fct_conversations'), 'resolved_at', 'local_resolved_at') }} as viewed
     where not is_test_channel and is_resolved
 ),
 
 {% if is_incremental() %}
-    {{ account_usage_affected_periods_ctes() }},
+    {{ account_usage_affected_periods_ctes(by_channel=true) }},
 {% endif %}
 
 message_figures as (
@@ -32,11 +35,16 @@ message_figures as (
         select
             '{{ grain }}' as period_grain,
             date_trunc('{{ grain }}', local_sent_at) as period_start,
+            time_zone,
             company_id,
             platform,
+            chat_config_id,
             -- a contact is a conversation partner (chat_id) with a message exchanged in the period
             count(distinct chat_id) as unique_contacts,
             count(distinct operator_id) filter (where sender_type = 'operator') as active_agents,
+            coalesce(
+                list(distinct operator_id order by operator_id) filter (where sender_type = 'operator'), []
+            ) as active_agent_ids,
             -- proactive: sent through the proactive API (the export's is_proactive), not any conversation opener
             count(*) filter (where is_proactive_api and direction = 'outbound') as proactive_messages,
             count(distinct chat_config_id) as active_channels,
@@ -55,8 +63,10 @@ resolved_figures as (
         select
             '{{ grain }}' as period_grain,
             date_trunc('{{ grain }}', local_resolved_at) as period_start,
+            time_zone,
             company_id,
             platform,
+            chat_config_id,
             count(*) as resolved_conversations,
             max(last_export_date) as last_export_date
         from conversations
@@ -66,15 +76,18 @@ resolved_figures as (
     {%- endfor %}
 ),
 
-final as (
+figures as (
     select
         coalesce(message_figures.period_grain, resolved_figures.period_grain) as period_grain,
         cast(coalesce(message_figures.period_start, resolved_figures.period_start) as timestamp) as period_start,
+        coalesce(message_figures.time_zone, resolved_figures.time_zone) as time_zone,
         coalesce(message_figures.company_id, resolved_figures.company_id) as company_id,
         coalesce(message_figures.platform, resolved_figures.platform) as platform,
+        coalesce(message_figures.chat_config_id, resolved_figures.chat_config_id) as chat_config_id,
         coalesce(message_figures.unique_contacts, 0) as unique_contacts,
         coalesce(resolved_figures.resolved_conversations, 0) as resolved_conversations,
         coalesce(message_figures.active_agents, 0) as active_agents,
+        coalesce(message_figures.active_agent_ids, []) as active_agent_ids,
         coalesce(message_figures.active_channels, 0) as active_channels,
         coalesce(message_figures.proactive_messages, 0) as proactive_messages,
         coalesce(message_figures.inbound_messages, 0) as inbound_messages,
@@ -85,8 +98,33 @@ final as (
         on
             message_figures.period_grain = resolved_figures.period_grain
             and message_figures.period_start = resolved_figures.period_start
+            and message_figures.time_zone = resolved_figures.time_zone
             and message_figures.company_id = resolved_figures.company_id
             and message_figures.platform = resolved_figures.platform
+            and message_figures.chat_config_id = resolved_figures.chat_config_id
+),
+
+final as (
+    select
+        figures.period_grain,
+        figures.period_start,
+        figures.time_zone,
+        figures.company_id,
+        figures.platform,
+        figures.chat_config_id,
+        -- the channel's name now (a renamed channel's periods are recomputed: account_usage_affected_periods_ctes)
+        coalesce(channels.chat_config_name, 'channel ' || figures.chat_config_id) as chat_config_name,
+        figures.unique_contacts,
+        figures.resolved_conversations,
+        figures.active_agents,
+        figures.active_agent_ids,
+        figures.active_channels,
+        figures.proactive_messages,
+        figures.inbound_messages,
+        figures.outbound_messages,
+        figures.last_export_date
+    from figures
+    left join {{ ref('dim_chat_configs') }} as channels on figures.chat_config_id = channels.chat_config_id
 )
 
 select * from final

@@ -1,10 +1,9 @@
 {{ config(tags=['billing']) }}
-{#- Tagged billing: built from billing models (rated usage, account transactions), refreshed with the billing run. -#}
+{#- Tagged billing: built from billing models (rated usage, account transactions), refreshed with the billing run.
+    One row per local date, company, report currency and client-tag view: the dashboard groups the days by date,
+    month or year (so a period filter is respected to the day), picks one report currency and one tag view. -#}
 
-{%- set durations = [1, 3, 6, 12] -%}
-{%- if var('active_duration_months') | int not in durations -%}
-    {%- do durations.append(var('active_duration_months') | int) -%}
-{%- endif %}
+{%- set all_clients = '(all clients)' %}
 
 with
 
@@ -16,81 +15,116 @@ companies as (
     select * from {{ ref('dim_companies') }}
 ),
 
-durations as (
-    select unnest([{{ durations | join(', ') }}]) as active_duration_months
-),
-
-periods as (
-    {%- for grain in ['day', 'month', 'year'] %}
-        select
-            '{{ grain }}' as period_grain,
-            cast(date_trunc('{{ grain }}', local_date) as date) as period_start,
-            company_id,
-            max(local_date) as period_end,
-            sum(refills_count) as refills_count,
-            cast(sum(refills_amount_report) as decimal(18, 4)) as refills_amount,
-            sum(package_activations_count) as package_activations_count,
-            cast(sum(package_activations_amount_report) as decimal(18, 4)) as package_activations_amount,
-            sum(package_renewals_count) as package_renewals_count,
-            cast(sum(package_renewals_amount_report) as decimal(18, 4)) as package_renewals_amount,
-            cast(sum(payg_amount_report) as decimal(18, 4)) as payg_amount
-        from daily
-        group by all
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-),
-
-period_ends as (
-    -- balances, package and last paid usage as of the period's last day
+packages as (
     select
-        periods.*,
-        daily.balance_report as balance,
-        daily.balance as balance_company_currency,
-        daily.currency as company_currency,
-        daily.package_id,
-        daily.last_paid_usage_date
-    from periods
-    inner join daily on periods.company_id = daily.company_id and periods.period_end = daily.local_date
+        package_id,
+        package_name
+    from {{ ref('dim_packages') }}
+),
+
+rates as (
+    select
+        rate_date,
+        currency,
+        report_currency,
+        to_report_rate
+    from {{ ref('int_exchange_rates_daily') }}
+),
+
+report_currencies as (
+    select distinct report_currency from rates
+),
+
+tag_views as (
+    -- every client, then each client once per tag of it (a client with two tags is in both tag views)
+    select
+        company_id,
+        '{{ all_clients }}' as client_tag
+    from companies
+    union all
+    select
+        company_id,
+        unnest(tags) as client_tag
+    from companies
+),
+
+activity as (
+    select
+        *,
+        datediff('month', last_paid_usage_date, local_date) as months_since_paid_usage
+    from daily
+),
+
+durations as (
+    -- active for an active duration of D months when the last paid usage is after the day minus D months: the
+    -- smallest such D (whole months, at least 1) is one of the month difference minus one, itself or plus one
+    select
+        *,
+        case
+            when last_paid_usage_date is null then null
+            when
+                last_paid_usage_date > local_date - to_months(greatest(months_since_paid_usage - 1, 1))
+                then greatest(months_since_paid_usage - 1, 1)
+            when
+                last_paid_usage_date > local_date - to_months(greatest(months_since_paid_usage, 1))
+                then greatest(months_since_paid_usage, 1)
+            else months_since_paid_usage + 1
+        end as min_active_duration_months
+    from activity
+),
+
+converted as (
+    -- every report currency; an amount stays null while its currency has no rate that day (never dropped)
+    select
+        durations.*,
+        report_currencies.report_currency,
+        rates.to_report_rate
+    from durations
+    cross join report_currencies
+    left join rates
+        on
+            durations.local_date = rates.rate_date
+            and durations.currency = rates.currency
+            and report_currencies.report_currency = rates.report_currency
 ),
 
 final as (
     select
-        period_ends.period_grain,
-        period_ends.period_start,
-        period_ends.period_end,
-        period_ends.company_id,
-        cast(durations.active_duration_months as integer) as active_duration_months,
-        durations.active_duration_months = {{ var('active_duration_months') | int }} as is_default_duration,
+        converted.local_date,
+        converted.company_id,
+        converted.report_currency,
+        converted.report_currency = '{{ var("report_currency") }}' as is_default_currency,
+        tag_views.client_tag,
         companies.client_type,
         companies.reseller_id,
         companies.reseller_label,
         companies.is_test,
-        period_ends.package_id,
-        period_ends.last_paid_usage_date,
-        -- active: used a paid service within the active duration up to the period's end
+        converted.package_id,
+        coalesce(packages.package_name, 'package ' || converted.package_id) as package_name,
+        converted.last_paid_usage_date,
+        cast(converted.min_active_duration_months as integer) as min_active_duration_months,
         coalesce(
-            period_ends.last_paid_usage_date
-            > period_ends.period_end - to_months(cast(durations.active_duration_months as integer)),
-            false
+            converted.min_active_duration_months <= {{ var('active_duration_months') | int }}, false
         ) as is_active,
-        -- overall active: used a paid service at any time up to the period's end
-        period_ends.last_paid_usage_date is not null as is_overall_active,
-        '{{ var("report_currency") }}' as report_currency,
-        period_ends.balance,
-        greatest(period_ends.balance, 0) as positive_balance,
-        least(period_ends.balance, 0) as negative_balance,
-        period_ends.company_currency,
-        cast(period_ends.balance_company_currency as decimal(18, 4)) as balance_company_currency,
-        cast(period_ends.refills_count as bigint) as refills_count,
-        period_ends.refills_amount,
-        cast(period_ends.package_activations_count as bigint) as package_activations_count,
-        period_ends.package_activations_amount,
-        cast(period_ends.package_renewals_count as bigint) as package_renewals_count,
-        period_ends.package_renewals_amount,
-        period_ends.payg_amount
-    from period_ends
-    cross join durations
-    left join companies on period_ends.company_id = companies.company_id
+        converted.last_paid_usage_date is not null as is_overall_active,
+        cast(converted.balance * converted.to_report_rate as decimal(18, 4)) as balance,
+        cast(greatest(converted.balance, 0) * converted.to_report_rate as decimal(18, 4)) as positive_balance,
+        cast(least(converted.balance, 0) * converted.to_report_rate as decimal(18, 4)) as negative_balance,
+        converted.currency as company_currency,
+        cast(converted.balance as decimal(18, 4)) as balance_company_currency,
+        cast(converted.refills_count as bigint) as refills_count,
+        cast(converted.refills_amount * converted.to_report_rate as decimal(18, 4)) as refills_amount,
+        cast(converted.package_activations_count as bigint) as package_activations_count,
+        cast(converted.package_activations_amount * converted.to_report_rate as decimal(18, 4))
+            as package_activations_amount,
+        cast(converted.package_renewals_count as bigint) as package_renewals_count,
+        cast(converted.package_renewals_amount * converted.to_report_rate as decimal(18, 4))
+            as package_renewals_amount,
+        cast(converted.payg_amount * converted.to_report_rate as decimal(18, 4)) as payg_amount
+    from converted
+    inner join tag_views on converted.company_id = tag_views.company_id
+    left join companies on converted.company_id = companies.company_id
+    left join packages on converted.package_id = packages.package_id
 )
 
 select * from final

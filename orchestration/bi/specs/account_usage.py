@@ -1,6 +1,16 @@
 """Account usage dashboard: unique contacts, conversations, agents, channels, messages per period."""
 
-from orchestration.bi.specs.base import PERIOD, Chart, Dashboard, Dataset, counter, select, single_choice, table
+from orchestration.bi.specs.base import (
+    PERIOD,
+    Chart,
+    Dashboard,
+    Dataset,
+    counter,
+    select,
+    single_choice,
+    table,
+    time_zone_choice,
+)
 
 METRICS = [
     "unique_contacts",
@@ -22,25 +32,28 @@ DESCRIPTIONS = {
     "inbound_messages": "Messages from customers.",
     "outbound_messages": "Messages to customers (operators and bots).",
 }
+# One row per period, time-zone view, company, platform and channel: a chat belongs to one channel, so the
+# sums add up over channels and platforms; agents do not (one agent answers on several channels): the metric
+# counts the distinct operators of the selected rows.
 usage = Dataset(
-    "account_usage",
-    "fct_account_usage",
-    "period_start",
-    {m: f"sum({m})" for m in METRICS},
-    descriptions=DESCRIPTIONS,
-)
-by_platform = Dataset(
     "account_usage",
     "fct_account_usage_by_platform",
     "period_start",
-    {m: f"sum({m})" for m in METRICS},
-    descriptions=DESCRIPTIONS,
+    {
+        **{m: f"sum({m})" for m in METRICS},
+        "active_agents": "len(list_distinct(flatten(list(active_agent_ids))))",
+    },
+    descriptions={
+        **DESCRIPTIONS,
+        "active_agents": "Agents (operators) who sent at least one outbound message in the period of the chosen"
+        " grain (over several periods: distinct agents of the whole selection).",
+    },
 )
 # UMC: every calendar day carries its month's total (a mid-month range finds the month); each
 # (month, company, platform) counts once, whatever the number of its days in the selection
 UMC_SQL = (
     "list_sum(list_transform(list_distinct(list({'m': month_start, 'c': company_id, 'p': platform,"
-    " 'v': unique_contacts})), x -> x.v))"
+    " 'ch': chat_config_id, 'v': unique_contacts})), x -> x.v))"
 )
 month_contacts = Dataset(
     "account_usage",
@@ -64,6 +77,28 @@ channels = Dataset(
 )
 HOURLY = "PT1H"  # the finest grain; the required period-grain filter picks the rows
 
+BY_CHANNEL = "Group by channel (chat configuration) instead of platform; the Channel filter picks channels."
+
+
+def by_platform_and_channel(title: str, metric: str, description: str = "") -> list[Chart]:
+    """The page's Group by Platform / Channel: the metric per period, stacked by platform, and by channel."""
+    return [
+        Chart(
+            f"{title} by platform", "bar", usage, [metric], ["platform"], width=6, grain=HOURLY, description=description
+        ),
+        Chart(
+            f"{title} by channel",
+            "bar",
+            usage,
+            [metric],
+            ["chat_config_name"],
+            width=6,
+            grain=HOURLY,
+            description=(description + " " if description else "") + BY_CHANNEL,
+        ),
+    ]
+
+
 ROWS = [
     [
         counter("Unique contacts (UMC)", month_contacts, "unique_contacts", width=3),
@@ -79,34 +114,28 @@ ROWS = [
             month_contacts,
             ["unique_contacts"],
             ["platform"],
-            width=8,
+            width=6,
             grain="P1M",
         ),
+        Chart(
+            "Unique contacts by channel",
+            "bar",
+            month_contacts,
+            ["unique_contacts"],
+            ["chat_config_name"],
+            width=6,
+            grain="P1M",
+            description=month_contacts.descriptions["unique_contacts"] + " " + BY_CHANNEL,
+        ),
+    ],
+    by_platform_and_channel("Resolved conversations", "resolved_conversations"),
+    by_platform_and_channel("Proactive messages", "proactive_messages"),
+    [
         Chart("Unique contacts by platform (share)", "pie", month_contacts, ["unique_contacts"], ["platform"], width=4),
-    ],
-    [
-        Chart(
-            "Resolved conversations by platform",
-            "bar",
-            by_platform,
-            ["resolved_conversations"],
-            ["platform"],
-            width=4,
-            grain=HOURLY,
-        ),
-        Chart(
-            "Proactive messages by platform",
-            "bar",
-            by_platform,
-            ["proactive_messages"],
-            ["platform"],
-            width=4,
-            grain=HOURLY,
-        ),
         Chart("Channels by platform", "pie", channels, ["channels"], ["platform"], width=4),
+        Chart("Resolved conversations over time", "line", usage, ["resolved_conversations"], width=4, grain=HOURLY),
     ],
     [
-        Chart("Resolved conversations over time", "line", usage, ["resolved_conversations"], width=6, grain=HOURLY),
         Chart(
             "Active agents and channels with messages",
             "line",
@@ -117,8 +146,6 @@ ROWS = [
             description="Agents who sent an outbound message, and channels with a message, per period of the grain"
             " (the Channels tile counts every connected channel).",
         ),
-    ],
-    [
         Chart(
             "Proactive, inbound and outbound messages",
             "bar",
@@ -127,8 +154,8 @@ ROWS = [
             width=6,
             grain=HOURLY,
         ),
-        table("Account usage by company", usage, METRICS[:5], ["company_id"], width=6),
     ],
+    [table("Account usage by company", usage, METRICS[:5], ["company_id"], width=12)],
 ]
 
 DASHBOARD = Dashboard(
@@ -138,19 +165,14 @@ DASHBOARD = Dashboard(
     filters=[
         PERIOD,
         single_choice("Grain (distinct counts per period)", usage, "period_grain", "month"),
+        time_zone_choice(usage),
         select("Company", usage, "company_id"),
-        # fct_account_usage carries platform = 'all': the platform filter is for the by-platform charts
-        select(
-            "Platform",
-            by_platform,
-            "platform",
-            exclude=tuple(c.name for row in ROWS for c in row if c.dataset is usage),
-        ),
+        select("Platform", usage, "platform"),
         select(
             "Channel",
             channels,
             "chat_config_name",
-            description="The connected channels counted (Channels tile and channels by platform).",
+            description="The channels shown, on every chart: their usage, and the connected channels counted.",
         ),
     ],
 )
