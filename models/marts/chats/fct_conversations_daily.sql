@@ -32,7 +32,7 @@ final as (
         coalesce(operator_id, -1) as operator_id,
         coalesce(operator_group_id, -1) as operator_group_id,
         coalesce(bot_id, -1) as bot_id,
-        has_customer_messages,
+        has_customer_messages as chat_has_customer_messages,
         count(*) as conversations,
         count(*) filter (where is_inbound_started) as inbound_conversations,
         count(*) filter (where is_resolved) as resolved_conversations,
