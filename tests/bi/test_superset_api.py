@@ -394,6 +394,13 @@ def _attach_registry(marts) -> None:
         marts.execute(f"attach '{registry_path()}' as registry (read_only)")
 
 
+def _column_sql(dataset_uuid: str, column: str) -> str:
+    """The SQL of a dataset column: its expression for a calculated column, else its name."""
+    dataset = next(d for rel, d in _bundle_files().items() if rel.startswith("datasets/") and d["uuid"] == dataset_uuid)
+    expression = next((c.get("expression") for c in dataset["columns"] if c["column_name"] == column), None)
+    return f"({expression})" if expression else column
+
+
 def _candidates(marts, config: dict, chart: dict, tables) -> list:
     """Changes to try for one filter on one chart: the rarest value first, then the commonest."""
     schema, table, dttm = tables[chart["dataset_uuid"]]
@@ -404,14 +411,15 @@ def _candidates(marts, config: dict, chart: dict, tables) -> list:
     if config["filterType"] == "filter_timegrain":
         return [_grain("P1M"), _grain("P1W")]
     column = config["targets"][0]["column"]["name"]
-    distinct = marts.execute(f"select count(distinct {column}) from {schema}.{table}").fetchone()[0]
+    value = _column_sql(chart["dataset_uuid"], column)  # a calculated column (e.g. a name) by its expression
+    distinct = marts.execute(f"select count(distinct {value}) from {schema}.{table}").fetchone()[0]
     if distinct < 2:
         return []
     default = config["defaultDataMask"].get("filterState", {}).get("value") or []
     values = [
         v
         for v, _ in marts.execute(
-            f"select {column}, count(*) from {schema}.{table} where {column} is not null group by 1 order by 2, 1"
+            f"select {value}, count(*) from {schema}.{table} where {value} is not null group by 1 order by 2, 1"
         ).fetchall()
         if v not in default
     ]
