@@ -443,6 +443,7 @@ CHOICE_DECIDES = {
     "Grain (distinct counts per period)": (True, ["unique_contacts", "active_agents", "active_channels"], True),
     "Period grain": (True, [], False),  # grouped by the package at period end: sums may move
     "Active duration (months)": (False, ["is_active"], True),
+    "Time zone": (True, ["unique_contacts", "active_agent", "active_channels"], True),
 }
 
 

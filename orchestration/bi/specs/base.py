@@ -165,3 +165,25 @@ def time_grain(dataset: Dataset, exclude: tuple[str, ...] = ()) -> Filter:
 def single_choice(name: str, dataset: Dataset, column: str, default: Any) -> Filter:
     """A required single-select filter with a default (the saved queries answer with it)."""
     return Filter(name, "select", column, dataset, default=[default], multi=False, required=True)
+
+
+# The value of a mart's `time_zone` column for company-local time (dbt macro company_local_time_zone)
+COMPANY_LOCAL_TIME = "Company local time"
+
+
+def time_zone_choice(dataset: Dataset) -> Filter:
+    """The Time zone filter of a dashboard's time series (dbt macros/time_zone_views.sql): a time-series mart holds
+    one copy of its rows per time-zone view in column `time_zone` (company-local time, then each zone of dbt var
+    report_time_zones). A required single choice, company-local time by default, it reaches every chart whose
+    dataset has the column, so no sum ever mixes two views; `dataset` lists the choices."""
+    return Filter(
+        "Time zone",
+        "select",
+        "time_zone",
+        dataset,
+        default=[COMPANY_LOCAL_TIME],
+        multi=False,
+        required=True,
+        description="The time zone dates and hours are read in: each company's own zone (default) or a zone offered"
+        " to every company (dbt var report_time_zones).",
+    )

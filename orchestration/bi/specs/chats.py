@@ -10,6 +10,7 @@ from orchestration.bi.specs.base import (
     selects,
     table,
     time_grain,
+    time_zone_choice,
 )
 
 
@@ -35,7 +36,7 @@ def names(table: str) -> dict[str, str]:
 
 messages = Dataset(
     "chats",
-    "fct_chat_messages_daily",
+    "fct_chat_messages_by_time_zone",
     "local_date",
     {
         "messages": "sum(messages)",
@@ -48,11 +49,11 @@ messages = Dataset(
         "proactive_messages": "Proactive messages: outbound messages that open a conversation or are sent through"
         " the proactive API.",
     },
-    computed=names("fct_chat_messages_daily"),
+    computed=names("fct_chat_messages_by_time_zone"),
 )
 conversations = Dataset(
     "chats",
-    "fct_conversations_daily",
+    "fct_conversations_by_time_zone",
     "local_date",
     {
         "conversations": "sum(conversations)",
@@ -69,7 +70,7 @@ conversations = Dataset(
         " reply (else the first operator who wrote) and to the first bot that wrote: the operator and bot filters"
         " select conversations by them.",
     },
-    computed=names("fct_conversations_daily"),
+    computed=names("fct_conversations_by_time_zone"),
 )
 BY_OPERATOR = ["operator_name", "operator_group_name"]
 
@@ -132,6 +133,7 @@ DASHBOARD = Dashboard(
     ],
     filters=[
         PERIOD,
+        time_zone_choice(messages),
         time_grain(messages),
         *selects(
             messages,

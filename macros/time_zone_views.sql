@@ -1,0 +1,40 @@
+{#- Time-zone views of a time series (issue 11): the platform pages let the user pick the time zone a chart's
+    dates and hours are read in, company-local time by default. A time-series mart carries one copy of its rows
+    per time-zone view, in a column `time_zone`: 'Company local time' (each company's own zone, the default)
+    and each IANA zone of var `report_time_zones` (default ['UTC']). A dashboard's required "Time zone" filter
+    (orchestration/bi/specs/base.py: time_zone_choice) picks one view, so sums never mix two views.
+    Cost: rows x (1 + number of report_time_zones); keep that list short (measured in docs/figures.md).
+
+    Use in a model: read the events through time_zone_view_rows, which adds `time_zone` and replaces the local
+    timestamp column by the timestamp in the view's zone; group by time_zone as well as by the period. -#}
+
+{#- The value of `time_zone` for company-local time (the default of every Time zone filter). -#}
+{% macro company_local_time_zone() -%}
+    {{ return('Company local time') }}
+{%- endmacro %}
+
+{#- Every time-zone view: company-local time first, then var report_time_zones. -#}
+{% macro time_zone_views() -%}
+    {{ return([company_local_time_zone()] + var('report_time_zones', ['UTC'])) }}
+{%- endmacro %}
+
+{#- The rows of `relation` once per time-zone view: every column but `local_column`, then `time_zone`, then
+    `local_column` as the wall-clock timestamp of `utc_column` in the view's zone (company-local time keeps
+    the event's own local timestamp). A from-clause subquery: `from {{ time_zone_view_rows(...) }} as x`. -#}
+{% macro time_zone_view_rows(relation, utc_column, local_column) -%}
+    (
+        select
+            events.* exclude ({{ local_column }}),
+            views.time_zone,
+            case
+                when views.time_zone = '{{ company_local_time_zone() }}' then events.{{ local_column }}
+                else {{ local_timestamp('events.' ~ utc_column, 'views.time_zone') }}
+            end as {{ local_column }}
+        from {{ relation }} as events
+        cross join (
+            select unnest([
+                {%- for zone in time_zone_views() %}'{{ zone }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+            ]) as time_zone
+        ) as views
+    )
+{%- endmacro %}
