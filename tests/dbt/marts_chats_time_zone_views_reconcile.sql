@@ -40,22 +40,32 @@ daily_conversations as (
     group by 1, 2
 ),
 
+local_messages as (
+    select * from zoned_messages
+    where time_zone = '{{ company_local_time_zone() }}'
+),
+
+local_conversations as (
+    select * from zoned_conversations
+    where time_zone = '{{ company_local_time_zone() }}'
+),
+
 local_mismatches as (
     select
         'messages' as check_name,
         local_date,
         company_id
-    from (select * from zoned_messages where time_zone = '{{ company_local_time_zone() }}') as zoned
+    from local_messages
     full outer join daily_messages using (local_date, company_id)
-    where zoned.n is distinct from daily_messages.n
+    where local_messages.n is distinct from daily_messages.n
     union all
     select
         'conversations' as check_name,
         local_date,
         company_id
-    from (select * from zoned_conversations where time_zone = '{{ company_local_time_zone() }}') as zoned
+    from local_conversations
     full outer join daily_conversations using (local_date, company_id)
-    where zoned.n is distinct from daily_conversations.n
+    where local_conversations.n is distinct from daily_conversations.n
 ),
 
 view_totals as (
@@ -77,15 +87,19 @@ view_totals as (
 ),
 
 view_mismatches as (
+    -- a company whose views disagree on its total
     select
         check_name,
-        null::date as local_date,
         company_id
     from view_totals
-    group by check_name, company_id
+    group by 1, 2
     having count(distinct n) > 1
 )
 
 select * from local_mismatches
 union all
-select * from view_mismatches
+select
+    check_name,
+    null::date as local_date,
+    company_id
+from view_mismatches
