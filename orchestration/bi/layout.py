@@ -43,6 +43,11 @@ def default_filters(d: Dashboard, c: Chart, columns: Columns) -> list[dict]:
     ]
 
 
+def _tabs_in_scope(f: Filter, d: Dashboard, columns: Columns) -> list[str]:
+    """The tabs holding a chart the filter reaches (Superset shows the filter as out of scope elsewhere)."""
+    return [_tab_id(d, t.title) for t in d.tabs if any(in_scope(f, c, columns) for row in t.rows for c in row)]
+
+
 def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: Columns) -> dict:
     excluded = sorted(chart_ids[c.uuid] for c in d.charts if not in_scope(f, c, columns))
     config: dict[str, Any] = {
@@ -52,7 +57,7 @@ def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: 
         "description": f.description,
         "cascadeParentIds": [],
         "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded},
-        "tabsInScope": [],
+        "tabsInScope": _tabs_in_scope(f, d, columns),
         "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
         "controlValues": {"enableEmptyFilter": f.required},
     }
@@ -88,8 +93,13 @@ def _filter_config(f: Filter, d: Dashboard, chart_ids: dict[str, int], columns: 
     return config
 
 
+def _tab_id(d: Dashboard, title: str) -> str:
+    return f"TAB-{stable_uuid('tab', f'{d.slug}:{title}')[:10]}"
+
+
 def _position(d: Dashboard) -> tuple[dict[str, Any], dict[str, int]]:
-    """The grid (one ROW node per spec row, one CHART node per chart) and the local chart ids."""
+    """The grid (one ROW node per spec row, one CHART node per chart; tabs as one TABS node with a TAB
+    node per tab, holding its rows) and the local chart ids."""
     position: dict[str, Any] = {
         "DASHBOARD_VERSION_KEY": "v2",
         "ROOT_ID": {"children": ["GRID_ID"], "id": "ROOT_ID", "type": "ROOT"},
@@ -97,33 +107,55 @@ def _position(d: Dashboard) -> tuple[dict[str, Any], dict[str, int]]:
         "HEADER_ID": {"id": "HEADER_ID", "meta": {"text": d.title}, "type": "HEADER"},
     }
     chart_ids: dict[str, int] = {}
-    for r, row in enumerate(d.rows):
-        row_id = f"ROW-{d.slug}-{r}"
-        position["GRID_ID"]["children"].append(row_id)
-        position[row_id] = {
-            "children": [],
-            "id": row_id,
-            "meta": {"background": "BACKGROUND_TRANSPARENT"},
-            "parents": ["ROOT_ID", "GRID_ID"],
-            "type": "ROW",
-        }
-        for c in row:
-            chart_ids[c.uuid] = len(chart_ids) + 1
-            node_id = f"CHART-{c.uuid[:10]}"
-            position[row_id]["children"].append(node_id)
-            position[node_id] = {
+    row_count = 0
+
+    def add_rows(rows: list[list[Chart]], parent: str, parents: list[str]) -> None:
+        nonlocal row_count
+        for row in rows:
+            row_id = f"ROW-{d.slug}-{row_count}"
+            row_count += 1
+            position[parent]["children"].append(row_id)
+            position[row_id] = {
                 "children": [],
-                "id": node_id,
-                "parents": ["ROOT_ID", "GRID_ID", row_id],
-                "type": "CHART",
-                "meta": {
-                    "chartId": chart_ids[c.uuid],
-                    "height": c.height,
-                    "width": c.width,
-                    "sliceName": c.name,
-                    "uuid": c.uuid,
-                },
+                "id": row_id,
+                "meta": {"background": "BACKGROUND_TRANSPARENT"},
+                "parents": [*parents, parent],
+                "type": "ROW",
             }
+            for c in row:
+                chart_ids[c.uuid] = len(chart_ids) + 1
+                node_id = f"CHART-{c.uuid[:10]}"
+                position[row_id]["children"].append(node_id)
+                position[node_id] = {
+                    "children": [],
+                    "id": node_id,
+                    "parents": [*parents, parent, row_id],
+                    "type": "CHART",
+                    "meta": {
+                        "chartId": chart_ids[c.uuid],
+                        "height": c.height,
+                        "width": c.width,
+                        "sliceName": c.name,
+                        "uuid": c.uuid,
+                    },
+                }
+
+    add_rows(d.rows, "GRID_ID", ["ROOT_ID"])
+    if d.tabs:
+        tabs_id = f"TABS-{d.slug}"
+        position["GRID_ID"]["children"].append(tabs_id)
+        position[tabs_id] = {"children": [], "id": tabs_id, "parents": ["ROOT_ID", "GRID_ID"], "type": "TABS"}
+        for tab in d.tabs:
+            tab_id = _tab_id(d, tab.title)
+            position[tabs_id]["children"].append(tab_id)
+            position[tab_id] = {
+                "children": [],
+                "id": tab_id,
+                "meta": {"defaultText": "Tab title", "placeholder": "Tab title", "text": tab.title},
+                "parents": ["ROOT_ID", "GRID_ID", tabs_id],
+                "type": "TAB",
+            }
+            add_rows(tab.rows, tab_id, ["ROOT_ID", "GRID_ID", tabs_id])
     return position, chart_ids
 
 

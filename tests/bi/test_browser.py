@@ -27,12 +27,28 @@ ARGS = [
 
 
 # chart bodies that actually drew something (not only the chart frame with its header)
+# (visible ones only: the charts of the open tab)
 RENDERED_JS = """() => Array.from(document.querySelectorAll('[data-test="slice-container"]'))
-    .filter(c => c.querySelector('canvas, svg, table, .header-line')).length"""
+    .filter(c => c.offsetParent !== null && c.querySelector('canvas, svg, table, .header-line')).length"""
 
 
 def _dashboards() -> list[dict]:
     return [yaml.safe_load(text) for rel, text in bundle.read_bundle().items() if rel.startswith("dashboards/")]
+
+
+def _chart_groups(dashboard: dict) -> list[tuple[str | None, int]]:
+    """(tab title, number of charts) per tab in order; (None, all charts) for a dashboard without tabs.
+    Superset draws only the charts of the open tab."""
+    position = dashboard["position"]
+
+    def count(node_id: str) -> int:
+        node = position[node_id]
+        return (node["type"] == "CHART") + sum(count(child) for child in node.get("children", []))
+
+    tabs = [n for n in position.values() if isinstance(n, dict) and n.get("type") == "TAB"]
+    if not tabs:
+        return [(None, count("GRID_ID"))]
+    return [(t["meta"]["text"], count(t["id"])) for t in tabs]
 
 
 @pytest.fixture(scope="module")
@@ -80,25 +96,31 @@ def test_dashboard_renders(page, superset_url, dashboard):
             pass
 
     page.on("response", on_response)
+    rendered_total = 0
     try:
         page.goto(f"{superset_url}/superset/dashboard/{dashboard['slug']}/?standalone=true")
         page.wait_for_selector('[data-test="grid-container"], .grid-container', timeout=60_000)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            holders = page.locator('[data-test="chart-container"], .chart-container').count()
-            loading = page.locator('[data-test="loading-indicator"], .loading').count()
-            rendered = page.evaluate(RENDERED_JS)
-            if len(answered) >= n_charts and holders >= n_charts and loading == 0 and rendered >= n_charts:
-                break
-            page.wait_for_timeout(500)
-        page.wait_for_timeout(1500)  # let echarts finish its animation for the screenshot
-        rendered = page.evaluate(RENDERED_JS)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{dashboard['slug']}.png"), full_page=True)
+        expected_answers = 0
+        for number, (tab, n_tab) in enumerate(_chart_groups(dashboard)):
+            if tab is not None:
+                page.get_by_role("tab", name=tab).click()
+            expected_answers += n_tab
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                loading = page.locator('[data-test="loading-indicator"], .loading').count()
+                rendered = page.evaluate(RENDERED_JS)
+                if len(answered) >= expected_answers and loading == 0 and rendered >= n_tab:
+                    break
+                page.wait_for_timeout(500)
+            page.wait_for_timeout(1500)  # let echarts finish its animation for the screenshot
+            rendered_total += page.evaluate(RENDERED_JS)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            name = dashboard["slug"] if number == 0 else f"{dashboard['slug']}-{number + 1}"
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         errors = page.locator(".ant-alert-error, [role='alert'].alert-danger").all_inner_texts()
     finally:
         page.remove_listener("response", on_response)
     assert not failures, failures
     assert not errors, errors
     assert len(answered) >= n_charts, f"{len(answered)} of {n_charts} charts queried"
-    assert rendered >= n_charts, f"{rendered} of {n_charts} charts drawn (blank dashboard?)"
+    assert rendered_total >= n_charts, f"{rendered_total} of {n_charts} charts drawn (blank dashboard?)"

@@ -407,6 +407,13 @@ def _attach_registry(marts) -> None:
         marts.execute(f"attach '{registry_path()}' as registry (read_only)")
 
 
+def _column_sql(dataset_uuid: str, column: str) -> str:
+    """The SQL of a dataset column: its expression for a calculated column, else its name."""
+    dataset = next(d for rel, d in _bundle_files().items() if rel.startswith("datasets/") and d["uuid"] == dataset_uuid)
+    expression = next((c.get("expression") for c in dataset["columns"] if c["column_name"] == column), None)
+    return f"({expression})" if expression else column
+
+
 def _candidates(marts, config: dict, chart: dict, tables) -> list:
     """Changes to try for one filter on one chart: the rarest value first, then the commonest."""
     schema, table, dttm = tables[chart["dataset_uuid"]]
@@ -420,14 +427,15 @@ def _candidates(marts, config: dict, chart: dict, tables) -> list:
         column = config["targets"][0]["column"]["name"]
         return [_range(column, 1, 1), _range(column, 1, 12)]
     column = config["targets"][0]["column"]["name"]
-    distinct = marts.execute(f"select count(distinct {column}) from {schema}.{table}").fetchone()[0]
+    value = _column_sql(chart["dataset_uuid"], column)  # a calculated column (e.g. a name) by its expression
+    distinct = marts.execute(f"select count(distinct {value}) from {schema}.{table}").fetchone()[0]
     if distinct < 2:
         return []
     default = config["defaultDataMask"].get("filterState", {}).get("value") or []
     values = [
         v
         for v, _ in marts.execute(
-            f"select {column}, count(*) from {schema}.{table} where {column} is not null group by 1 order by 2, 1"
+            f"select {value}, count(*) from {schema}.{table} where {value} is not null group by 1 order by 2, 1"
         ).fetchall()
         if v not in default
     ]
@@ -662,3 +670,49 @@ def test_account_usage_time_zone_and_channel_choices(admin, marts):
         [channel],
     ).fetchone()[0]
     assert _num(next(iter(rows[0].values()))) == _num(want) > 0
+
+
+def test_chats_conversations_by_operator_name_equal_marts(admin, marts):
+    """Conversations and first response per operator name: each conversation once, under the operator of its first
+    reply (fct_conversations.operator_id), in company-local time (the Time zone default)."""
+    charts = _charts(admin)
+    got = {
+        (r["operator_name"], r["operator_group_name"]): (r["conversations"], r["avg_first_response_seconds"])
+        for r in _rows(admin, charts["Conversations and first response by operator"])
+    }
+    want = marts.execute(
+        """
+        select coalesce(o.operator_name, '(none)'), coalesce(g.operator_group_name, '(none)'), count(*),
+            avg(c.first_operator_response_seconds)
+        from chats.fct_conversations as c
+        left join core.dim_operators as o on o.operator_id = c.operator_id
+        left join (select operator_group_id, any_value(operator_group_name) as operator_group_name
+                   from core.dim_operators group by 1) as g on g.operator_group_id = c.operator_group_id
+        group by 1, 2
+        """
+    ).fetchall()
+    assert len(got) == len(want) > 2
+    for operator, group, conversations, seconds in want:
+        got_conversations, got_seconds = got[(operator, group)]
+        assert got_conversations == conversations, operator
+        assert got_seconds == pytest.approx(seconds, abs=1e-3) if seconds is not None else got_seconds is None
+
+
+def test_chats_time_zone_moves_dates_not_totals(admin, marts):
+    """Company-local time (default) and UTC count the same messages; the daily series differ where a company's
+    zone moves messages across midnight."""
+    charts = _charts(admin)
+    chart = next(c for c in _bundle_charts().values() if c["slice_name"] == "Chat messages over time by sender")
+    datasource_id = {c["slice_name"]: c for c in admin.list_all("chart", ["id", "slice_name", "datasource_id"])}[
+        "Chat messages over time by sender"
+    ]["datasource_id"]
+    local = _query_data(admin, datasource_id, chart, lambda query: None)
+    utc = _query_data(admin, datasource_id, chart, _select("time_zone", "UTC"))
+    total = marts.execute("select sum(messages) from chats.fct_chat_messages_daily").fetchone()[0]
+
+    def summed(rows):
+        return sum(v for row in rows for k, v in row.items() if k != "local_date" and isinstance(v, int | float))
+
+    assert summed(local) == summed(utc) == total
+    assert local != utc
+    assert _rows(admin, charts["Chat messages"])[0]["messages"] == total

@@ -59,6 +59,21 @@ conversations as (
         count(*) filter (where batch.sender_type = 'operator') as operator_message_count,
         count(*) filter (where batch.is_alice) as alice_message_count,
         count(distinct batch.operator_id) as operator_count,
+        -- the operator and bot the chat graphs' filters attribute the conversation to: the operator of the first
+        -- response (else the first operator who wrote), the first bot that wrote
+        coalesce(
+            first(batch.operator_id order by batch.message_seq) filter (
+                where batch.sender_type = 'operator' and batch.sent_at >= first_user_messages.first_user_message_at
+            ),
+            first(batch.operator_id order by batch.message_seq) filter (where batch.sender_type = 'operator')
+        ) as operator_id,
+        coalesce(
+            first(batch.operator_group_id order by batch.message_seq) filter (
+                where batch.sender_type = 'operator' and batch.sent_at >= first_user_messages.first_user_message_at
+            ),
+            first(batch.operator_group_id order by batch.message_seq) filter (where batch.sender_type = 'operator')
+        ) as operator_group_id,
+        first(batch.bot_id order by batch.message_seq) filter (where batch.sender_type = 'bot') as bot_id,
         max(batch.chat_last_export_date) as last_export_date
     from batch
     left join first_user_messages on batch.chat_id = first_user_messages.chat_id
@@ -94,6 +109,9 @@ final as (
         operator_message_count,
         alice_message_count,
         operator_count,
+        operator_id,
+        operator_group_id,
+        bot_id,
         user_message_count > 0 as has_customer_messages,
         last_export_date
     from conversations

@@ -28,7 +28,11 @@ final as (
         messenger,
         platform,
         is_test_channel,
-        has_customer_messages,
+        -- the operator and bot filters of the chat graphs reach conversations through these (-1 = none)
+        coalesce(operator_id, -1) as operator_id,
+        coalesce(operator_group_id, -1) as operator_group_id,
+        coalesce(bot_id, -1) as bot_id,
+        has_customer_messages as chat_has_customer_messages,
         count(*) as conversations,
         count(*) filter (where is_inbound_started) as inbound_conversations,
         count(*) filter (where is_resolved) as resolved_conversations,

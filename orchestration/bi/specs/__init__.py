@@ -7,6 +7,7 @@ from orchestration.bi.specs import (
     account_usage,
     chats,
     customer_dynamics,
+    engagement,
     invoices,
     notifications,
     reports,
@@ -14,5 +15,15 @@ from orchestration.bi.specs import (
     telephony,
 )
 
-MODULES = [notifications, chats, telephony, invoices, reseller_billing, customer_dynamics, account_usage, reports]
+MODULES = [
+    notifications,
+    chats,
+    engagement,
+    telephony,
+    invoices,
+    reseller_billing,
+    customer_dynamics,
+    account_usage,
+    reports,
+]
 DASHBOARDS = [module.DASHBOARD for module in MODULES]

@@ -86,11 +86,20 @@ class Filter:
 
 
 @dataclass
+class Tab:
+    """A tab of a dashboard: its title and its rows of charts."""
+
+    title: str
+    rows: list[list[Chart]]
+
+
+@dataclass
 class Dashboard:
     title: str
     slug: str
-    rows: list[list[Chart]]
+    rows: list[list[Chart]]  # the grid; empty when the dashboard has tabs
     filters: list[Filter]
+    tabs: list[Tab] = field(default_factory=list)  # tabs below the grid's rows (Superset TABS/TAB nodes)
 
     @property
     def uuid(self) -> str:
@@ -98,7 +107,7 @@ class Dashboard:
 
     @property
     def charts(self) -> list[Chart]:
-        return [c for row in self.rows for c in row]
+        return [c for row in [*self.rows, *(r for t in self.tabs for r in t.rows)] for c in row]
 
 
 def counter(name: str, dataset: Dataset, metric: str, width: int = 3, description: str = "") -> Chart:
