@@ -101,8 +101,7 @@
     periods of those companies that no message or resolved conversation falls in any more. -#}
 {% macro account_usage_delete_vanished_periods(by_platform) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} as stored
-        where
+        {%- set vanished -%}
             stored.company_id in ({{ companies_retimed_in_window() }})
             and not exists (
                 {%- for grain in account_usage_grains() %}
@@ -125,6 +124,8 @@
                     {% if not loop.last %}union all{% endif %}
                 {%- endfor %}
             )
+        {%- endset -%}
+        {{ delete_rows_where('stored', vanished) }}
     {%- else -%}
         select 1
     {%- endif -%}

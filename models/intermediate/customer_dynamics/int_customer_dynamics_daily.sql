@@ -121,10 +121,11 @@ transaction_days as (
         -sum(amount) filter (
             where transaction_type in ('package_activation', 'package_renewal')
         ) as package_renewals_amount,
-        last(balance_after order by occurred_at, transaction_id) as balance_end_of_day,
-        last(package_id order by occurred_at, transaction_id) filter (
-            where transaction_type in ('package_activation', 'package_renewal')
-        ) as package_id
+        {{ ordered_pick('balance_after', 'occurred_at, transaction_id', pick='last') }} as balance_end_of_day,
+        {{ ordered_pick(
+            'package_id', 'occurred_at, transaction_id',
+            filter="transaction_type in ('package_activation', 'package_renewal')", pick='last'
+        ) }} as package_id
     from transactions
     group by company_id, local_date
 ),

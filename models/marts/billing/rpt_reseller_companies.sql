@@ -142,8 +142,8 @@ idle_keys as (
         companies.parent_company_id as reseller_id,
         companies.company_id,
         months.billing_month,
-        cast(null as varchar) as retail_currency,
-        cast(null as varchar) as wholesale_currency
+        cast(null as {{ text_type() }}) as retail_currency,
+        cast(null as {{ text_type() }}) as wholesale_currency
     from companies
     inner join months on date_trunc('month', companies.created_at) <= months.billing_month
     where

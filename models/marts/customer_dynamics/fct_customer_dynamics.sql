@@ -17,7 +17,7 @@ companies as (
 ),
 
 durations as (
-    select unnest([{{ durations | join(', ') }}]) as active_duration_months
+    select {{ unnest_values(durations) }} as active_duration_months
 ),
 
 periods as (

@@ -62,20 +62,20 @@ folded as (
     select
         notification_id,
         -- the first attempt (the root, or the earliest message present) gives the notification's identity
-        first(company_id order by chain_depth, created_at, message_id) as company_id,
-        first(channel order by chain_depth, created_at, message_id) as first_channel,
-        first(template_id order by chain_depth, created_at, message_id) as template_id,
-        first(is_optional order by chain_depth, created_at, message_id) as is_optional,
-        first(scheduled_for order by chain_depth, created_at, message_id) as scheduled_for,
-        first(created_at order by chain_depth, created_at, message_id) as created_at,
-        first(local_date order by chain_depth, created_at, message_id) as local_date,
+        {{ ordered_pick('company_id', 'chain_depth, created_at, message_id') }} as company_id,
+        {{ ordered_pick('channel', 'chain_depth, created_at, message_id') }} as first_channel,
+        {{ ordered_pick('template_id', 'chain_depth, created_at, message_id') }} as template_id,
+        {{ ordered_pick('is_optional', 'chain_depth, created_at, message_id') }} as is_optional,
+        {{ ordered_pick('scheduled_for', 'chain_depth, created_at, message_id') }} as scheduled_for,
+        {{ ordered_pick('created_at', 'chain_depth, created_at, message_id') }} as created_at,
+        {{ ordered_pick('local_date', 'chain_depth, created_at, message_id') }} as local_date,
         -- the last attempt of the chain
-        first(message_id order by chain_depth desc, created_at desc, message_id desc) as final_message_id,
-        first(channel order by chain_depth desc, created_at desc, message_id desc) as final_channel,
-        first(current_status order by chain_depth desc, created_at desc, message_id desc) as final_status,
-        first(current_status_at order by chain_depth desc, created_at desc, message_id desc) as final_status_at,
+        {{ ordered_pick('message_id', 'chain_depth desc, created_at desc, message_id desc') }} as final_message_id,
+        {{ ordered_pick('channel', 'chain_depth desc, created_at desc, message_id desc') }} as final_channel,
+        {{ ordered_pick('current_status', 'chain_depth desc, created_at desc, message_id desc') }} as final_status,
+        {{ ordered_pick('current_status_at', 'chain_depth desc, created_at desc, message_id desc') }} as final_status_at,
         -- the attempt that got through
-        first(channel order by delivered_at, message_id) filter (where current_status = 'delivered')
+        {{ ordered_pick('channel', 'delivered_at, message_id', filter="current_status = 'delivered'") }}
             as delivered_channel,
         min(delivered_at) filter (where current_status = 'delivered') as delivered_at,
         bool_or(chain_depth = 0) as is_root_present,
