@@ -254,5 +254,5 @@ range(
 {% macro seed_file_order(alias) -%}
     {{ return(adapter.dispatch('seed_file_order')(alias)) }}
 {%- endmacro %}
-{% macro default__seed_file_order(alias) -%} order by {{ alias }}.rowid{%- endmacro %}
+{% macro default__seed_file_order(alias) -%}{{ return(' order by ' ~ alias ~ '.rowid') }}{%- endmacro %}
 {% macro spark__seed_file_order(alias) -%}{%- endmacro %}
