@@ -256,3 +256,10 @@ range(
 {%- endmacro %}
 {% macro default__seed_file_order(alias) -%}{{ return(' order by ' ~ alias ~ '.rowid') }}{%- endmacro %}
 {% macro spark__seed_file_order(alias) -%}{%- endmacro %}
+
+{#- A double cast to bigint as DuckDB does it: rounded half to even (Spark's cast truncates). -#}
+{% macro double_to_bigint(value) -%}
+    {{ return(adapter.dispatch('double_to_bigint')(value)) }}
+{%- endmacro %}
+{% macro default__double_to_bigint(value) -%}cast({{ value }} as bigint){%- endmacro %}
+{% macro spark__double_to_bigint(value) -%}cast(bround({{ value }}, 0) as bigint){%- endmacro %}

@@ -60,15 +60,17 @@ KEY_FIGURES: dict[str, set[str]] = {
 }
 
 
+MICRO = Decimal("0.000001")
+
+
 def normalised(value):
-    """One comparable form per value: decimals exactly (money to the cent and beyond), floats to the
-    microsecond (durations), timestamps without sub-microsecond noise."""
-    if isinstance(value, Decimal):
-        return ("decimal", value.normalize())
+    """One comparable form per value: every number as a decimal to the millionth (money is DECIMAL with
+    at most 6 places on both engines, so it compares exactly; integers exactly; a duration DuckDB types
+    double and Spark decimal compares by value), timestamps as naive UTC."""
     if isinstance(value, float):
-        return ("number", None if math.isnan(value) else round(value, 6))
-    if isinstance(value, int) and not isinstance(value, bool):
-        return ("number", float(value)) if abs(value) < 2**53 else ("integer", value)
+        return ("number", "NaN" if math.isnan(value) else Decimal(repr(value)).quantize(MICRO))
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return ("number", Decimal(value).quantize(MICRO))
     if isinstance(value, datetime):
         return ("timestamp", value.replace(tzinfo=None))
     return (type(value).__name__, value)

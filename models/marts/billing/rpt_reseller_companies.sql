@@ -212,7 +212,7 @@ final as (
                 cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
             {%- elif kind == 'call' %}
                 cast(coalesce(calls.{{ s }}_calls, 0) as bigint) as {{ s }}_calls,
-                cast(coalesce(calls.{{ s }}_seconds, 0) as bigint) as {{ s }}_seconds,
+                {{ double_to_bigint('coalesce(calls.' ~ s ~ '_seconds, 0)') }} as {{ s }}_seconds,
                 cast(pivoted.{{ s }}_billable_calls as bigint) as {{ s }}_billable_calls,
             {%- else %}
                 cast(pivoted.{{ s }}_messages as bigint) as {{ s }}_messages,
