@@ -137,7 +137,7 @@ def parity_builds(tmp_path_factory):
         os.environ.pop("DBT_TARGET_PATH", None)
     assert code == 0, "dbt build on the Spark target failed (see the dbt log above)"
 
-    print("\nbuild times on the same export (small profile, one month):")
+    print(f"\nbuild times on the same export (small profile, {len(days)} export days):")
     for step, seconds in timings.items():
         print(f"  {step:<18} {seconds:7.1f} s")
     connection = duckdb.connect(str(warehouse), read_only=True)
