@@ -119,8 +119,7 @@
     periods of those companies that no message or resolved conversation falls in any more. -#}
 {% macro account_usage_delete_vanished_periods(by_platform) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} as stored
-        where
+        {%- set vanished -%}
             stored.company_id in ({{ companies_retimed_in_window() }})
             -- the other views are fixed zones: a company's new time zone moves none of their rows
             and stored.time_zone = '{{ company_local_time_zone() }}'
@@ -150,6 +149,8 @@
                     {% if not loop.last %}union all{% endif %}
                 {%- endfor %}
             )
+        {%- endset -%}
+        {{ delete_rows_where('stored', vanished) }}
     {%- else -%}
         select 1
     {%- endif -%}

@@ -31,6 +31,17 @@
     A denominator of 1 (most usage: one unit per message, price in the company's currency) gives the
     numerator itself: the 128-bit division, which cost most of rating the usage, is skipped. -#}
 {% macro exact_divide(numerator, denominator) -%}
+    {{ return(adapter.dispatch('exact_divide')(numerator, denominator)) }}
+{%- endmacro %}
+{#- Spark has no 128-bit integer: its decimal division is exact to 38 digits and rounds half up (away
+    from zero) at the result's scale, 12 decimals here (|numerator| < 8e13 leaves 26 digits). -#}
+{% macro spark__exact_divide(numerator, denominator) -%}
+    cast(
+        cast({{ numerator }} as decimal(26, 12)) / cast({{ denominator }} as decimal(26, 12))
+        as decimal(38, 12)
+    )
+{%- endmacro %}
+{% macro default__exact_divide(numerator, denominator) -%}
     {%- set n -%}cast(cast({{ numerator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
     {%- set d -%}cast(cast({{ denominator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
     case
@@ -84,7 +95,7 @@
     {%- if var('billing_as_of', none) is not none -%}
         cast('{{ billing_checked_time("billing_as_of", var("billing_as_of")) }}' as timestamp)
     {%- else -%}
-        cast(timezone('UTC', now()) as timestamp)
+        cast({{ utc_now() }} as timestamp)
     {%- endif -%}
 {%- endmacro %}
 
@@ -96,7 +107,7 @@
     plus var invoice_grace_days, as a UTC timestamp. -#}
 {% macro billing_finalisation_due(month_column, timezone_column) -%}
     {{ local_to_utc(
-        "cast(" ~ month_column ~ " as timestamp) + interval 1 month + to_days(" ~ var('invoice_grace_days') | int ~ ")",
+        "cast(" ~ month_column ~ " as timestamp) + interval 1 month + " ~ days_interval(var('invoice_grace_days') | int),
         timezone_column) }}
 {%- endmacro %}
 
@@ -134,8 +145,8 @@
 {% macro padded_id(value_column, width) -%}
     (case
         when {{ value_column }} >= 0 and {{ value_column }} < {{ 10 ** width }}
-            then lpad(cast({{ value_column }} as varchar), {{ width }}, '0')
-        else cast({{ value_column }} as varchar)
+            then lpad(cast({{ value_column }} as {{ text_type() }}), {{ width }}, '0')
+        else cast({{ value_column }} as {{ text_type() }})
     end)
 {%- endmacro %}
 
@@ -143,7 +154,7 @@
     integer company id (fct_invoice_lines appends -<currency> to an invoice in another currency than
     the company's current one). -#}
 {% macro billing_invoice_id(month_column, company_column) -%}
-    ('INV-' || strftime({{ month_column }}, '%Y-%m') || '-' || {{ padded_id(company_column, 6) }})
+    ('INV-' || {{ year_month_text(month_column) }} || '-' || {{ padded_id(company_column, 6) }})
 {%- endmacro %}
 
 {#- Invoice line id: <invoice id>-<line number, at least 3 digits>, unique for any number of lines. -#}
@@ -155,7 +166,7 @@
     company's invoice of that month can become final (local midnight of the next month's 1st in
     UTC+14, plus invoice_grace_days). From then on the month is rated with the frozen copy. -#}
 {% macro billing_reference_frozen_at(month_column) -%}
-    (cast({{ month_column }} as timestamp) + interval 1 month + to_days({{ var('invoice_grace_days') | int }}) - interval 14 hour)
+    (cast({{ month_column }} as timestamp) + interval 1 month + {{ days_interval(var('invoice_grace_days') | int) }} - interval 14 hour)
 {%- endmacro %}
 
 {#- CTEs as_of, months and closing_months of a frozen-reference model (int_billing_reference_monthly,

@@ -37,13 +37,16 @@
 
 {#- The ledger's tables (idempotent; run before fct_invoice_lines reads them). -#}
 {% macro billing_ledger_create() -%}
-    create table if not exists ledger.main.invoice_lines (
+    {{ return(adapter.dispatch('billing_ledger_create')()) }}
+{%- endmacro %}
+{% macro default__billing_ledger_create() -%}
+    create table if not exists {{ ledger_table('invoice_lines') }} (
         {%- for name, type in billing_ledger_line_columns() %}
         {{ name }} {{ type }}{{ ' primary key' if name == 'invoice_line_id' }},
         {%- endfor %}
         recorded_at timestamp not null
     );
-    create table if not exists ledger.main.invoices (
+    create table if not exists {{ ledger_table('invoices') }} (
         {%- for name, type in billing_ledger_invoice_columns() %}
         {{ name }} {{ type }}{{ ' primary key' if name == 'invoice_id' }},
         {%- endfor %}
@@ -56,7 +59,7 @@
 {% macro billing_ledger_row_text(columns, alias) -%}
     concat_ws('|'
         {%- for name, type in columns -%}
-            , coalesce(cast({{ alias }}.{{ name }} as varchar), '\N')
+            , coalesce(cast({{ alias }}.{{ name }} as {{ text_type() }}), '\N')
         {%- endfor -%}
     )
 {%- endmacro %}
@@ -65,16 +68,15 @@
 {% macro billing_invoice_hashes(invoices_relation, lines_relation) -%}
     select
         invoices.invoice_id,
-        sha256(
-            {{ billing_ledger_row_text(billing_ledger_invoice_columns(), 'invoices') }} || chr(10)
+        {{ sha256_hex(
+            billing_ledger_row_text(billing_ledger_invoice_columns(), 'invoices') ~ " || chr(10)
             || coalesce((
-                select string_agg(
-                    {{ billing_ledger_row_text(billing_ledger_line_columns(), 'lines') }}, chr(10) order by lines.line_number
-                )
-                from {{ lines_relation }} as lines
+                select " ~ ordered_string_agg(
+                    billing_ledger_row_text(billing_ledger_line_columns(), 'lines'), 'chr(10)', 'lines.line_number'
+                ) ~ "
+                from " ~ lines_relation ~ " as lines
                 where lines.invoice_id = invoices.invoice_id
-            ), '')
-        ) as content_hash
+            ), '')") }} as content_hash
     from {{ invoices_relation }} as invoices
 {%- endmacro %}
 
@@ -87,11 +89,11 @@
 
     ledger_headers as (
         select {{ billing_ledger_column_names(billing_ledger_invoice_columns()) }}
-        from ledger.main.invoices
+        from {{ ledger_table('invoices') }}
     ),
 
     recomputed_ledger as (
-        {{ billing_invoice_hashes('ledger_headers', 'ledger.main.invoice_lines') }}
+        {{ billing_invoice_hashes('ledger_headers', ledger_table('invoice_lines')) }}
     ),
 
     build_final as (
@@ -107,21 +109,21 @@
     select
         ledger.invoice_id,
         'ledger rows do not match their recorded content hash' as problem
-    from ledger.main.invoices as ledger
+    from {{ ledger_table('invoices') }} as ledger
     inner join recomputed_ledger on ledger.invoice_id = recomputed_ledger.invoice_id
     where ledger.content_hash <> recomputed_ledger.content_hash
     union all
     select
         ledger.invoice_id,
         'final invoice differs from the ledger' as problem
-    from ledger.main.invoices as ledger
+    from {{ ledger_table('invoices') }} as ledger
     inner join build_hashes on ledger.invoice_id = build_hashes.invoice_id
     where ledger.content_hash <> build_hashes.content_hash
     union all
     select
         ledger.invoice_id,
         'the ledger holds it as final, the build file as a draft' as problem
-    from ledger.main.invoices as ledger
+    from {{ ledger_table('invoices') }} as ledger
     inner join {{ invoices_relation }} as build on ledger.invoice_id = build.invoice_id
     where build.invoice_status <> 'final'
 {%- endmacro %}
@@ -129,6 +131,9 @@
 {#- Pre-hook of fct_invoice_lines: create the ledger tables, then refuse to run (DuckDB error()) when
     the build file's issued invoices disagree with the ledger. -#}
 {% macro billing_ledger_verify() -%}
+    {{ return(adapter.dispatch('billing_ledger_verify')()) }}
+{%- endmacro %}
+{% macro default__billing_ledger_verify() -%}
     {{ billing_ledger_create() }}
     {%- set invoices = adapter.get_relation(database=this.database, schema=this.schema, identifier='fct_invoices') -%}
     {%- set lines = adapter.get_relation(database=this.database, schema=this.schema, identifier='fct_invoice_lines') -%}
@@ -146,24 +151,27 @@
 {#- Post-hook of fct_invoices: append invoices that became final (header, lines, content hash) in one
     transaction. Rows already in the ledger are never touched. -#}
 {% macro billing_ledger_append() -%}
+    {{ return(adapter.dispatch('billing_ledger_append')()) }}
+{%- endmacro %}
+{% macro default__billing_ledger_append() -%}
     begin transaction;
-    insert into ledger.main.invoice_lines
-    select {{ billing_ledger_column_names(billing_ledger_line_columns(), 'lines') }}, cast(timezone('UTC', now()) as timestamp) as recorded_at
+    insert into {{ ledger_table('invoice_lines') }}
+    select {{ billing_ledger_column_names(billing_ledger_line_columns(), 'lines') }}, cast({{ utc_now() }} as timestamp) as recorded_at
     from {{ ref('fct_invoice_lines') }} as lines
     where
         lines.invoice_status = 'final'
-        and lines.invoice_id not in (select invoice_id from ledger.main.invoices);
-    insert into ledger.main.invoices
+        and lines.invoice_id not in (select invoice_id from {{ ledger_table('invoices') }});
+    insert into {{ ledger_table('invoices') }}
     with new_final as (
         select {{ billing_ledger_column_names(billing_ledger_invoice_columns()) }}
         from {{ this }}
-        where invoice_status = 'final' and invoice_id not in (select invoice_id from ledger.main.invoices)
+        where invoice_status = 'final' and invoice_id not in (select invoice_id from {{ ledger_table('invoices') }})
     ),
     hashes as (
-        {{ billing_invoice_hashes('new_final', 'ledger.main.invoice_lines') }}
+        {{ billing_invoice_hashes('new_final', ledger_table('invoice_lines')) }}
     )
     select {{ billing_ledger_column_names(billing_ledger_invoice_columns(), 'new_final') }},
-        hashes.content_hash, cast(timezone('UTC', now()) as timestamp) as recorded_at
+        hashes.content_hash, cast({{ utc_now() }} as timestamp) as recorded_at
     from new_final
     inner join hashes on new_final.invoice_id = hashes.invoice_id;
     commit;

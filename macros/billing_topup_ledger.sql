@@ -3,7 +3,10 @@
     here too so a build before the first top-up reads an empty table. -#}
 
 {% macro billing_topup_ledger_create() -%}
-    create table if not exists ledger.main.topup_invoices (
+    {{ return(adapter.dispatch('billing_topup_ledger_create')()) }}
+{%- endmacro %}
+{% macro default__billing_topup_ledger_create() -%}
+    create table if not exists {{ ledger_table('topup_invoices') }} (
         topup_invoice_id varchar primary key,
         company_id bigint not null,
         invoice_number integer not null,

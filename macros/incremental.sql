@@ -101,10 +101,12 @@
     (delete+insert only replaces dates that still have rows). -#}
 {% macro delete_vanished_dates(relation, date_column='local_date') -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} as stored
-        where not exists (
+        {%- set vanished -%}
+        not exists (
             select 1 from {{ relation }} as upstream where upstream.{{ date_column }} = stored.local_date
         )
+        {%- endset -%}
+        {{ delete_rows_where('stored', vanished) }}
     {%- else -%}
         select 1
     {%- endif -%}

@@ -2,6 +2,12 @@
 
 {#- Wall-clock timestamp, in an IANA time zone (null = UTC), of a UTC timestamp. -#}
 {% macro local_timestamp(utc_column, timezone_column) -%}
+    {{ return(adapter.dispatch('local_timestamp')(utc_column, timezone_column)) }}
+{%- endmacro %}
+{% macro spark__local_timestamp(utc_column, timezone_column) -%}
+    from_utc_timestamp({{ utc_column }}, coalesce({{ timezone_column }}, 'UTC'))
+{%- endmacro %}
+{% macro default__local_timestamp(utc_column, timezone_column) -%}
     timezone(coalesce({{ timezone_column }}, 'UTC'), timezone('UTC', {{ utc_column }}))
 {%- endmacro %}
 
@@ -12,6 +18,12 @@
 
 {#- UTC instant of a company-local wall-clock timestamp. -#}
 {% macro local_to_utc(local_column, timezone_column) -%}
+    {{ return(adapter.dispatch('local_to_utc')(local_column, timezone_column)) }}
+{%- endmacro %}
+{% macro spark__local_to_utc(local_column, timezone_column) -%}
+    to_utc_timestamp(cast({{ local_column }} as timestamp), coalesce({{ timezone_column }}, 'UTC'))
+{%- endmacro %}
+{% macro default__local_to_utc(local_column, timezone_column) -%}
     cast(timezone('UTC', timezone(coalesce({{ timezone_column }}, 'UTC'), cast({{ local_column }} as timestamp))) as timestamp)
 {%- endmacro %}
 

@@ -1,6 +1,6 @@
 {#- Seconds between two timestamps, as a double. -#}
 {% macro seconds_between(start_column, end_column) -%}
-    ((epoch_ms({{ end_column }}) - epoch_ms({{ start_column }})) / 1000.0)
+    (({{ epoch_milliseconds(end_column) }} - {{ epoch_milliseconds(start_column) }}) / 1000.0)
 {%- endmacro %}
 
 {#- Sum of a seconds column (millisecond precision) that is exact and independent of row order:

@@ -13,7 +13,7 @@ import csv
 import re
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from orchestration.settings import PROJECT_DIR
@@ -254,6 +254,72 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {e.name: e.fields for e in _ENTITI
 ENTITY_KEYS: dict[str, tuple[str, ...]] = {e.name: e.keys for e in _ENTITIES}
 TIME_FIELD: dict[str, str] = {e.name: e.time_field for e in _ENTITIES if e.time_field}
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {e.name: tuple(f.name for f in e.fields if f.required) for e in _ENTITIES}
+
+
+# ------------------------------------------------------------------------------------------ quarantine reasons
+# The checks every loader applies to a line, and the words of its reasons, engine-independent: the DuckDB
+# loader (orchestration/ingestion.py) and the Spark loader (orchestration/spark/landing.py) turn each rule
+# into their own SQL, so a line is refused for the same reason by both.
+REASON_INVALID_UTF8 = "invalid UTF-8"
+REASON_INVALID_JSON = "invalid JSON"
+REASON_NOT_OBJECT = "not a JSON object"
+REASON_SEPARATOR = "; "  # a line's reasons, one per refused field, in the contract's field order
+QUARANTINED_LINE_CHARS = 10_000  # the quarantine keeps the start of a longer line
+
+KIND_WORDS = {
+    "int": "an integer",
+    "str": "a string",
+    "bool": "a boolean",
+    "timestamp": "an ISO-8601 timestamp",
+    "date": "a YYYY-MM-DD date",
+    "decimal": "a decimal string",
+    "str_list": "an array of strings",
+    "object": "an object",
+}
+
+
+def missing_reason(field_name: str) -> str:
+    return f"missing required field {field_name}"
+
+
+def wrong_kind_reason(field_name: str, kind: str) -> str:
+    return f"field {field_name} is not {KIND_WORDS[kind]}"
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    """A rule a present, well-typed value must meet; `reason` is what the quarantine says otherwise.
+    rule: int64 (fits a signed 64-bit integer), scale (at most MONEY_DECIMALS decimals), non_negative,
+    positive, time_zone (an IANA name), time_window (earliest <= value < latest, ISO dates)."""
+
+    rule: str
+    reason: str
+    earliest: str | None = None
+    latest: str | None = None
+
+
+def range_checks(entity: str, field: Field, day: date) -> list[RangeCheck]:
+    """The range rules of a field on an export day, in the order the reasons are given (first failed wins)."""
+    name, checks = field.name, []
+    if field.kind == "int":  # 2^63 and above are JSON integers too, but would load as NULL
+        checks.append(RangeCheck("int64", f"field {name} is outside the 64-bit integer range"))
+    if field.kind == "decimal":  # more decimals than the column keeps would be rounded silently
+        checks.append(RangeCheck("scale", f"field {name} has more than {MONEY_DECIMALS} decimal places"))
+    if (entity, name) in NON_NEGATIVE:
+        checks.append(RangeCheck("non_negative", f"field {name} is negative"))
+    if (entity, name) in POSITIVE:
+        checks.append(RangeCheck("positive", f"field {name} is not positive"))
+    if (entity, name) in TIME_ZONE_FIELDS:
+        checks.append(RangeCheck("time_zone", f"field {name} is not an IANA time zone"))
+    if field.kind in ("timestamp", "date"):
+        if (entity, name) in FORWARD_LOOKING:
+            latest, latest_words = LATEST_FORWARD_TIME, LATEST_FORWARD_TIME
+        else:  # a fact: it happened before its export day ended (plus a margin for clock skew)
+            latest = (day + timedelta(days=1 + FUTURE_MARGIN_DAYS)).isoformat()
+            latest_words = f"its export day + {FUTURE_MARGIN_DAYS} days"
+        reason = f"field {name} is outside {EARLIEST_TIME} .. {latest_words}"
+        checks.append(RangeCheck("time_window", reason, EARLIEST_TIME, latest))
+    return checks
 
 
 # ------------------------------------------------------------------------------------------ reference lists

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from dagster import (
@@ -72,3 +73,13 @@ defs = Definitions(
     sensors=[raw_freshness_sensor],
     resources={"dbt": dbt_resource},
 )
+
+# The engine of the daily and monthly jobs: duckdb (default) or spark (docs/spark.md); pyspark is imported
+# only when Spark is chosen. An unknown value fails the code location instead of running on DuckDB.
+ENGINE = os.environ.get("CPAAS_ENGINE", "duckdb").strip().lower() or "duckdb"
+if ENGINE == "spark":
+    from orchestration.spark import definitions as spark_definitions
+
+    defs = spark_definitions.defs
+elif ENGINE != "duckdb":
+    raise ValueError(f"CPAAS_ENGINE={ENGINE!r}: expected duckdb (the default) or spark")

@@ -34,17 +34,15 @@ from orchestration import landing as layout
 from orchestration import settings
 from orchestration.contract import (
     DUCKDB_TYPES,
-    EARLIEST_TIME,
     ENTITY_FIELDS,
     ENTITY_KEYS,
-    FORWARD_LOOKING,
-    FUTURE_MARGIN_DAYS,
-    LATEST_FORWARD_TIME,
-    MONEY_DECIMALS,
-    NON_NEGATIVE,
-    POSITIVE,
-    TIME_ZONE_FIELDS,
+    REASON_INVALID_JSON,
+    REASON_INVALID_UTF8,
+    REASON_NOT_OBJECT,
     Field,
+    missing_reason,
+    range_checks,
+    wrong_kind_reason,
 )
 from orchestration.landing import (  # noqa: F401  (re-exported: callers catch them from here)
     ExportDayError,
@@ -284,64 +282,42 @@ def _type_ok_sql(entity: str, f: Field) -> str:
 
 
 def _range_checks(entity: str, f: Field, day: date) -> list[tuple[str, str]]:
-    """(condition that must hold, what the reason says otherwise) for a present, well-typed field."""
+    """(condition that must hold, the reason otherwise) for a present, well-typed field: the contract's
+    rules (orchestration.contract.range_checks) as DuckDB SQL."""
     value = _typed_sql(f)
-    checks = []
-    if f.kind == "int":  # 2^63 and above are JSON integers too, but would load as NULL
-        checks.append((f"{value} is not null", "is outside the 64-bit integer range"))
-    if f.kind == "decimal":  # more decimals than the column keeps would be rounded silently
-        checks.append(
-            (f"try_cast({_text_sql(f)} as decimal(38, 18)) = {value}", f"has more than {MONEY_DECIMALS} decimal places")
+    conditions = {
+        "int64": f"{value} is not null",
+        "scale": f"try_cast({_text_sql(f)} as decimal(38, 18)) = {value}",
+        "non_negative": f"{value} >= 0",
+        "positive": f"{value} > 0",
+        "time_zone": f"{value} in (select name from pg_timezone_names())",
+    }
+    return [
+        (
+            conditions.get(check.rule)
+            or f"{value} >= timestamp '{check.earliest}' and {value} < timestamp '{check.latest}'",
+            check.reason,
         )
-    if (entity, f.name) in NON_NEGATIVE:
-        checks.append((f"{value} >= 0", "is negative"))
-    if (entity, f.name) in POSITIVE:
-        checks.append((f"{value} > 0", "is not positive"))
-    if (entity, f.name) in TIME_ZONE_FIELDS:
-        checks.append((f"{value} in (select name from pg_timezone_names())", "is not an IANA time zone"))
-    if f.kind in ("timestamp", "date"):
-        if (entity, f.name) in FORWARD_LOOKING:
-            latest, latest_words = LATEST_FORWARD_TIME, LATEST_FORWARD_TIME
-        else:  # a fact: it happened before its export day ended (plus a margin for clock skew)
-            latest = (day + timedelta(days=1 + FUTURE_MARGIN_DAYS)).isoformat()
-            latest_words = f"its export day + {FUTURE_MARGIN_DAYS} days"
-        checks.append(
-            (
-                f"{value} >= timestamp '{EARLIEST_TIME}' and {value} < timestamp '{latest}'",
-                f"is outside {EARLIEST_TIME} .. {latest_words}",
-            )
-        )
-    return checks
-
-
-_KIND_WORDS = {
-    "int": "an integer",
-    "str": "a string",
-    "bool": "a boolean",
-    "timestamp": "an ISO-8601 timestamp",
-    "date": "a YYYY-MM-DD date",
-    "decimal": "a decimal string",
-    "str_list": "an array of strings",
-    "object": "an object",
-}
+        for check in range_checks(entity, f, day)
+    ]
 
 
 def _field_reason_sql(entity: str, f: Field, day: date) -> str:
     """The reason a line's field is refused (null when it is fine): first failed check only."""
-    missing = f"'missing required field {f.name}'" if f.required else "null"
+    missing = _sql_string(missing_reason(f.name)) if f.required else "null"
     json_type = _json_type_sql(entity, f)
     whens = [f"when {json_type} is null or {json_type} = 'NULL' then {missing}"]
-    whens.append(f"when not ({_type_ok_sql(entity, f)}) then 'field {f.name} is not {_KIND_WORDS[f.kind]}'")
-    for condition, words in _range_checks(entity, f, day):
-        whens.append(f"when not ({condition}) then 'field {f.name} {words}'")
+    whens.append(f"when not ({_type_ok_sql(entity, f)}) then {_sql_string(wrong_kind_reason(f.name, f.kind))}")
+    for condition, reason in _range_checks(entity, f, day):
+        whens.append(f"when not ({condition}) then {_sql_string(reason)}")
     return f"case when is_object then case {' '.join(whens)} end end"
 
 
 def _reason_sql(entity: str, day: date) -> str:
     checks = [
-        "case when bad_utf8 then 'invalid UTF-8' end",
-        "case when not bad_utf8 and not is_json then 'invalid JSON' end",
-        "case when is_json and not is_object then 'not a JSON object' end",
+        f"case when bad_utf8 then {_sql_string(REASON_INVALID_UTF8)} end",
+        f"case when not bad_utf8 and not is_json then {_sql_string(REASON_INVALID_JSON)} end",
+        f"case when is_json and not is_object then {_sql_string(REASON_NOT_OBJECT)} end",
     ]
     checks += [_field_reason_sql(entity, f, day) for f in ENTITY_FIELDS[entity]]
     return f"nullif(concat_ws('; ', {', '.join(checks)}), '')"

@@ -58,6 +58,11 @@ def raw_export_day(context: AssetExecutionContext, config: RawExportDayConfig):
         ) from error
     finally:
         con.close()
+    yield from raw_materializations(context, day, loads)
+
+
+def raw_materializations(context: AssetExecutionContext, day: date, loads: ingestion.DayLoad):
+    """One MaterializeResult per raw table of a loaded day, with its counts (also the Spark loader's)."""
     for problem in loads.problems:
         context.log.warning(f"landing {day}: {problem}")
     for entity, stats in loads.items():

@@ -47,10 +47,12 @@ converted as (
         end as amount_exact
     from {{ ref('stg_platform__balance_transactions') }} as txn
     inner join companies on txn.company_id = companies.company_id
-    asof left join rates as rate_from
-        on txn.currency = rate_from.currency and cast(txn.occurred_at as date) >= rate_from.rate_date
-    asof left join rates as rate_to
-        on companies.currency = rate_to.currency and cast(txn.occurred_at as date) >= rate_to.rate_date
+    {{ asof_left_join(
+        'rates', 'rate_from',
+        'txn.currency = rate_from.currency and cast(txn.occurred_at as date) >= rate_from.rate_date', 'rate_date') }}
+    {{ asof_left_join(
+        'rates', 'rate_to',
+        'companies.currency = rate_to.currency and cast(txn.occurred_at as date) >= rate_to.rate_date', 'rate_date') }}
 ),
 
 final as (

@@ -131,7 +131,7 @@ call_usage as (
         'call_' || direction as service,
         answered_at as usage_at,
         1 as quantity,
-        greatest(epoch_ms(ended_at) - epoch_ms(answered_at), 0) as talk_ms,
+        greatest({{ epoch_milliseconds('ended_at') }} - {{ epoch_milliseconds('answered_at') }}, 0) as talk_ms,
         cast(null as boolean) as is_delivered,
         export_date as source_export_date,
         export_date as known_export_date

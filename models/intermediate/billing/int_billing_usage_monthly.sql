@@ -31,7 +31,7 @@ final as (
         cast(count(*) as bigint) as usage_count,
         cast(count(*) filter (where is_delivered) as bigint) as delivered_count,
         cast(sum(usage_quantity) as bigint) as usage_quantity,
-        cast(coalesce(sum(talk_ms), 0) // 1000 as bigint) as talk_seconds,
+        cast({{ integer_divide('coalesce(sum(talk_ms), 0)', '1000') }} as bigint) as talk_seconds,
         cast(sum(billable_base_quantity) as bigint) as billable_base_quantity,
         cast(sum(package_covered_base_quantity) as bigint) as package_covered_base_quantity,
         cast(sum(paid_base_quantity) as bigint) as paid_base_quantity,

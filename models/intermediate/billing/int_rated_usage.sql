@@ -183,16 +183,20 @@ with_quantities as (
         *,
         case
             when talk_ms is null then quantity
-            when company_rounding_seconds is null then (talk_ms + 999) // 1000
+            when company_rounding_seconds is null then {{ integer_divide('(talk_ms + 999)', '1000') }}
             else
-                ((talk_ms + 1000 * company_rounding_seconds - 1) // (1000 * company_rounding_seconds))
+                ({{ integer_divide(
+                    '(talk_ms + 1000 * company_rounding_seconds - 1)', '(1000 * company_rounding_seconds)'
+                ) }})
                 * company_rounding_seconds
         end as company_base_quantity,
         case
             when talk_ms is null then quantity
-            when wholesale_rounding_seconds is null then (talk_ms + 999) // 1000
+            when wholesale_rounding_seconds is null then {{ integer_divide('(talk_ms + 999)', '1000') }}
             else
-                ((talk_ms + 1000 * wholesale_rounding_seconds - 1) // (1000 * wholesale_rounding_seconds))
+                ({{ integer_divide(
+                    '(talk_ms + 1000 * wholesale_rounding_seconds - 1)', '(1000 * wholesale_rounding_seconds)'
+                ) }})
                 * wholesale_rounding_seconds
         end as wholesale_base_quantity
     from with_divisors
@@ -214,7 +218,7 @@ package_services as (
         package_months.company_id,
         package_months.billing_month,
         packages.included_units,
-        unnest(json_keys(packages.included_units)) as service
+        {{ unnest_json_keys('packages.included_units') }} as service
     from package_months
     semi join months_to_rate on package_months.billing_month = months_to_rate.billing_month
     inner join {{ ref('stg_platform__packages') }} as packages on package_months.package_id = packages.package_id
@@ -225,7 +229,7 @@ package_quota as (
         company_id,
         billing_month,
         service,
-        sum(cast(json_extract_string(included_units, '$."' || service || '"') as bigint)) as included_units
+        sum(cast({{ json_text_at_key('included_units', 'service') }} as bigint)) as included_units
     from package_services
     group by all
 ),
@@ -263,11 +267,10 @@ rate_currencies as (
 
 rate_days as (
     select cast(rate_range.range_day as date) as rate_date
-    from range(
-        (select cast(min(usage_date_utc) as timestamp) from usage),
-        (select cast(max(usage_date_utc) as timestamp) + interval 1 day from usage),
-        interval 1 day
-    ) as rate_range (range_day)
+    from {{ day_range(
+        '(select cast(min(usage_date_utc) as timestamp) from usage)',
+        '(select cast(max(usage_date_utc) as timestamp) + interval 1 day from usage)',
+        'rate_range', 'range_day') }}
 ),
 
 daily_rates as (
@@ -279,8 +282,9 @@ daily_rates as (
             as units_per_usd
     from rate_days
     cross join rate_currencies
-    asof left join {{ ref('stg_platform__exchange_rates') }} as rates
-        on rate_currencies.currency = rates.currency and rate_days.rate_date >= rates.rate_date
+    {{ asof_left_join(
+        ref('stg_platform__exchange_rates'), 'rates',
+        'rate_currencies.currency = rates.currency and rate_days.rate_date >= rates.rate_date', 'rate_date') }}
 ),
 
 with_rates as (

@@ -20,7 +20,7 @@ states as (
     select
         company_days.company_id,
         company_days.export_date,
-        first(known.timezone order by known.updated_at desc, known.export_date desc) as timezone
+        {{ ordered_pick('known.timezone', 'known.updated_at desc, known.export_date desc') }} as timezone
     from versions as company_days
     inner join versions as known
         on company_days.company_id = known.company_id and company_days.export_date >= known.export_date
@@ -30,7 +30,7 @@ states as (
 current_zones as (
     select
         company_id,
-        first(timezone order by export_date desc) as timezone
+        {{ ordered_pick('timezone', 'export_date desc') }} as timezone
     from states
     group by company_id
 ),

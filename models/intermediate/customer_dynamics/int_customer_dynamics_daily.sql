@@ -113,10 +113,11 @@ transaction_days as (
         -sum(amount) filter (
             where transaction_type in ('package_activation', 'package_renewal')
         ) as package_renewals_amount,
-        last(balance_after order by occurred_at, transaction_id) as balance_end_of_day,
-        last(package_id order by occurred_at, transaction_id) filter (
-            where transaction_type in ('package_activation', 'package_renewal')
-        ) as package_id
+        {{ ordered_pick('balance_after', 'occurred_at, transaction_id', pick='last') }} as balance_end_of_day,
+        {{ ordered_pick(
+            'package_id', 'occurred_at, transaction_id',
+            filter="transaction_type in ('package_activation', 'package_renewal')", pick='last'
+        ) }} as package_id
     from transactions
     group by company_id, local_date
 ),
@@ -146,12 +147,12 @@ daily as (
         coalesce(transaction_days.package_renewals_amount, 0) as package_renewals_amount,
         coalesce(usage_days.payg_amount, 0) as payg_amount,
         coalesce(
-            last_value(transaction_days.balance_end_of_day ignore nulls) over company_days, 0
+            {{ last_value_ignoring_nulls('transaction_days.balance_end_of_day') }} over company_days, 0
         ) as balance,
         max(case when usage_days.billable_usage_events > 0 then spine.local_date end) over company_days
             as last_paid_usage_date,
         -- a package is active for the local calendar month of its activation or renewal
-        last_value(transaction_days.package_id ignore nulls) over company_months as package_id
+        {{ last_value_ignoring_nulls('transaction_days.package_id') }} over company_months as package_id
     from spine
     left join transaction_days
         on spine.company_id = transaction_days.company_id and spine.local_date = transaction_days.local_date

@@ -31,7 +31,7 @@ final as (
     -- the logical notification keeps its key when the root shows up later
     select
         message_id,
-        arg_max(ancestor_id, chain_level) as root_message_id,
+        {{ arg_max_of('ancestor_id', 'chain_level') }} as root_message_id,
         max(chain_level) as chain_depth
     from ancestors
     group by message_id

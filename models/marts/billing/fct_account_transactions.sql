@@ -19,7 +19,7 @@ platform_transactions as (
         transaction_type,
         occurred_at,
         package_id,
-        cast(null as varchar) as invoice_id,
+        cast(null as {{ text_type() }}) as invoice_id,
         original_amount,
         original_currency,
         currency,

@@ -49,7 +49,7 @@ periods as (
 ),
 
 ledger_lines as (
-    select * exclude (recorded_at) from {{ source('billing_ledger', 'invoice_lines') }}
+    select {{ star_except(['recorded_at']) }} from {{ source('billing_ledger', 'invoice_lines') }}
 ),
 
 existing as (
@@ -289,7 +289,7 @@ final as (
         line_kind,
         usage_company_id,
         service,
-        case when is_adjustment then 'Adjustment for ' || strftime(period_month, '%Y-%m') || ': ' else '' end
+        case when is_adjustment then 'Adjustment for ' || {{ year_month_text('period_month') }} || ': ' else '' end
         || case line_kind
             when 'package' then 'Included in package: '
             when 'wholesale' then usage_company_name || ' (#' || usage_company_id || '): '

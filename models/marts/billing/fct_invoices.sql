@@ -26,7 +26,7 @@
 with
 
 ledger_invoices as (
-    select * exclude (content_hash, recorded_at) from {{ source('billing_ledger', 'invoices') }}
+    select {{ star_except(['content_hash', 'recorded_at']) }} from {{ source('billing_ledger', 'invoices') }}
 ),
 
 lines as (

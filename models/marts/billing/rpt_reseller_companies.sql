@@ -29,7 +29,7 @@
             ~ " when services.service in (select channels.billing_service from " ~ channels_relation
             ~ " as channels where channels.channel_family = 'notification') then 'notification'"
             ~ " else 'message' end as kind"
-            ~ " from " ~ services_relation ~ " as services order by services.rowid") %}
+            ~ " from " ~ services_relation ~ " as services" ~ seed_file_order('services')) %}
         {%- set services = kinds.rows | list %}
     {%- endif %}
 {%- endif %}
@@ -142,8 +142,8 @@ idle_keys as (
         companies.parent_company_id as reseller_id,
         companies.company_id,
         months.billing_month,
-        cast(null as varchar) as retail_currency,
-        cast(null as varchar) as wholesale_currency
+        cast(null as {{ text_type() }}) as retail_currency,
+        cast(null as {{ text_type() }}) as wholesale_currency
     from companies
     inner join months on date_trunc('month', companies.created_at) <= months.billing_month
     where
@@ -212,7 +212,7 @@ final as (
                 cast(pivoted.{{ s }}_delivered as bigint) as {{ s }}_delivered,
             {%- elif kind == 'call' %}
                 cast(coalesce(calls.{{ s }}_calls, 0) as bigint) as {{ s }}_calls,
-                cast(coalesce(calls.{{ s }}_seconds, 0) as bigint) as {{ s }}_seconds,
+                {{ double_to_bigint('coalesce(calls.' ~ s ~ '_seconds, 0)') }} as {{ s }}_seconds,
                 cast(pivoted.{{ s }}_billable_calls as bigint) as {{ s }}_billable_calls,
             {%- else %}
                 cast(pivoted.{{ s }}_messages as bigint) as {{ s }}_messages,

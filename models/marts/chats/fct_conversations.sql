@@ -35,15 +35,15 @@ first_user_messages as (
 conversations as (
     select
         batch.chat_id,
-        first(batch.company_id order by batch.message_seq) as company_id,
-        first(batch.chat_config_id order by batch.message_seq) as chat_config_id,
-        first(batch.messenger order by batch.message_seq) as messenger,
-        first(batch.platform order by batch.message_seq) as platform,
+        {{ ordered_pick('batch.company_id', 'batch.message_seq') }} as company_id,
+        {{ ordered_pick('batch.chat_config_id', 'batch.message_seq') }} as chat_config_id,
+        {{ ordered_pick('batch.messenger', 'batch.message_seq') }} as messenger,
+        {{ ordered_pick('batch.platform', 'batch.message_seq') }} as platform,
         bool_or(batch.is_test_channel) as is_test_channel,
-        first(batch.sender_type order by batch.message_seq) as opened_by,
-        first(batch.direction order by batch.message_seq) as opening_direction,
+        {{ ordered_pick('batch.sender_type', 'batch.message_seq') }} as opened_by,
+        {{ ordered_pick('batch.direction', 'batch.message_seq') }} as opening_direction,
         min(batch.sent_at) as started_at,
-        first(batch.local_sent_at order by batch.message_seq) as local_started_at,
+        {{ ordered_pick('batch.local_sent_at', 'batch.message_seq') }} as local_started_at,
         max(batch.sent_at) as last_message_at,
         any_value(first_user_messages.first_user_message_at) as first_user_message_at,
         min(batch.sent_at) filter (

@@ -78,7 +78,7 @@ bounds as (
 ),
 
 spine as (
-    select cast(unnest(generate_series(first_date, last_date, interval 1 day)) as date) as date_day
+    select {{ date_series('first_date', 'last_date') }} as date_day
     from bounds
 ),
 
@@ -94,15 +94,16 @@ final as (
         cast(extract(quarter from date_day) as integer) as quarter_number,
         cast(extract(month from date_day) as integer) as month_number,
         cast(extract(day from date_day) as integer) as day_of_month,
-        cast(isoyear(date_day) as integer) as iso_year,
-        cast(week(date_day) as integer) as iso_week,
-        cast(isodow(date_day) as integer) as iso_day_of_week,
-        dayname(date_day) as day_name,
-        monthname(date_day) as month_name,
-        strftime(date_day, '%Y-%m') as year_month_label,
-        cast(extract(year from date_day) as varchar) || '-Q' || cast(extract(quarter from date_day) as varchar)
+        cast({{ calendar_part('iso_year', 'date_day') }} as integer) as iso_year,
+        cast({{ calendar_part('iso_week', 'date_day') }} as integer) as iso_week,
+        cast({{ calendar_part('iso_day_of_week', 'date_day') }} as integer) as iso_day_of_week,
+        {{ calendar_part('day_name', 'date_day') }} as day_name,
+        {{ calendar_part('month_name', 'date_day') }} as month_name,
+        {{ year_month_text('date_day') }} as year_month_label,
+        cast(extract(year from date_day) as {{ text_type() }}) || '-Q'
+        || cast(extract(quarter from date_day) as {{ text_type() }})
             as year_quarter,
-        isodow(date_day) in (6, 7) as is_weekend
+        {{ calendar_part('iso_day_of_week', 'date_day') }} in (6, 7) as is_weekend
     from spine
 )
 

@@ -13,7 +13,7 @@ services as (
     select
         package_id,
         included_units,
-        unnest(json_keys(included_units)) as service
+        {{ unnest_json_keys('included_units') }} as service
     from packages
 ),
 
@@ -21,7 +21,7 @@ final as (
     select
         package_id,
         lower(trim(service)) as service,
-        cast(json_extract_string(included_units, '$."' || service || '"') as bigint) as included_units
+        cast({{ json_text_at_key('included_units', 'service') }} as bigint) as included_units
     from services
 )
 

@@ -152,7 +152,7 @@ joined as (
             coalesce(session_counts.last_export_date, event_counts.last_export_date),
             coalesce(event_counts.last_export_date, session_counts.last_export_date)
         ) as last_export_date,
-        event_counts.* exclude (local_date, company_id, experience_id, device, last_export_date)
+        event_counts.{{ star_except(['local_date', 'company_id', 'experience_id', 'device', 'last_export_date']) }}
     from session_counts
     full outer join event_counts
         on

@@ -14,7 +14,7 @@
 with
 
 {% if is_incremental() %}
-    {{ daily_affected_dates_ctes(ref('fct_engagement_daily'), 'last_export_date', 'count(*) // ' ~ steps | length) }},
+    {{ daily_affected_dates_ctes(ref('fct_engagement_daily'), 'last_export_date', integer_divide('count(*)', steps | length)) }},
 {% endif %}
 
 daily as (

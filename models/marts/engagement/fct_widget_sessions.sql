@@ -84,7 +84,7 @@ sessions as (
         session_number,
         min(occurred_at) as started_at,
         max(occurred_at) as ended_at,
-        first(device order by occurred_at, event_id) as device,
+        {{ ordered_pick('device', 'occurred_at, event_id') }} as device,
         count(*) as event_count,
         count(*) filter (where event_type in ('user_input', 'button_click')) as interaction_count,
         count(*) filter (where event_type = 'chat_open') as chat_open_count,
@@ -98,8 +98,9 @@ sessions as (
 final as (
     select
         md5(
-            cast(sessions.company_id as varchar) || '|' || cast(sessions.experience_id as varchar) || '|'
-            || sessions.visitor_id || '|' || cast(sessions.started_at as varchar)
+            cast(sessions.company_id as {{ text_type() }}) || '|'
+            || cast(sessions.experience_id as {{ text_type() }}) || '|'
+            || sessions.visitor_id || '|' || cast(sessions.started_at as {{ text_type() }})
         ) as session_id,
         sessions.company_id,
         sessions.experience_id,

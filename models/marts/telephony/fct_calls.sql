@@ -46,9 +46,10 @@ call_tariffs as (
     -- owner = the company's reseller, else the platform (0)
     select
         calls.call_id,
-        first(tariffs.rounding_seconds order by tariffs.company_id asc nulls last, tariffs.valid_from desc)
+        {{ ordered_pick('tariffs.rounding_seconds', 'tariffs.company_id asc nulls last, tariffs.valid_from desc') }}
             as rounding_seconds,
-        first(tariffs.tariff_id order by tariffs.company_id asc nulls last, tariffs.valid_from desc) as tariff_id
+        {{ ordered_pick('tariffs.tariff_id', 'tariffs.company_id asc nulls last, tariffs.valid_from desc') }}
+            as tariff_id
     from calls
     inner join companies on calls.company_id = companies.company_id
     inner join tariffs
