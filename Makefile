@@ -15,11 +15,13 @@ PROFILE ?= small
 MONTHS ?= 3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup setup-spark browser broker run pipeline services dagster superset reports stop test lint format bench docs clean
+.PHONY: help setup setup-spark run-spark test-spark browser broker run pipeline services dagster superset reports stop test lint format bench docs clean
 
 help:
 	@echo "make run    - install, generate a sample export, load, build, start Dagster and Superset"
 	@echo "make test   - install and run the whole test suite"
+	@echo "make run-spark  - the same pipeline on Apache Spark (local[*]): sample export, Spark load, dbt build"
+	@echo "make test-spark - DuckDB/Spark parity of the key figures (tests/spark)"
 	@echo "make stop   - stop the Dagster UI, Superset, the report worker, beat and Redis started by make run"
 	@echo "make lint / format / bench / docs"
 
@@ -101,9 +103,20 @@ stop:
 		kill -KILL -- -$$group 2>/dev/null; rm -f $(DATA_DIR)/dagster.pid; fi
 	-$(PY) -m orchestration.bi stop
 
-## Tests: everything, with real DuckDB, dbt, Dagster, Superset and Chromium.
+## The pipeline on Apache Spark (README "Running on Apache Spark"): sample export, the Spark loader into
+## raw, then dbt build on the spark target (warehouse and metastore in $(DATA_DIR)/spark, SPARK_DIR to move).
+run-spark: setup-spark
+	$(PY) -m orchestration.generator --profile $(PROFILE) --months $(MONTHS) --landing $(DATA_DIR)/landing --no-progress
+	$(PY) -m orchestration.spark.landing --landing $(DATA_DIR)/landing
+	$(PY) -m orchestration.spark dbt build --resource-type model --resource-type seed
+
+## Tests: everything, with real DuckDB, dbt, Dagster, Superset and Chromium (Spark's in make test-spark).
 test: setup browser broker
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not spark"
+
+## DuckDB/Spark parity and the Spark loader (slow: a JVM, a month of data built on both engines).
+test-spark: setup-spark
+	$(PY) -m pytest tests/spark -m spark -x -s
 
 lint: setup
 	$(VENV)/bin/ruff check orchestration tests

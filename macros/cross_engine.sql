@@ -227,3 +227,32 @@ range(
         limit 1
     ) as {{ alias }}
 {%- endmacro %}
+
+{#- Last non-null value of a window frame. -#}
+{% macro last_value_ignoring_nulls(value) -%}
+    {{ return(adapter.dispatch('last_value_ignoring_nulls')(value)) }}
+{%- endmacro %}
+{% macro default__last_value_ignoring_nulls(value) -%}last_value({{ value }} ignore nulls){%- endmacro %}
+{% macro spark__last_value_ignoring_nulls(value) -%}last_value({{ value }}, true){%- endmacro %}
+
+{#- Continuous quantile (linear interpolation) of a group. -#}
+{% macro quantile_continuous(value, fraction) -%}
+    {{ return(adapter.dispatch('quantile_continuous')(value, fraction)) }}
+{%- endmacro %}
+{% macro default__quantile_continuous(value, fraction) -%}quantile_cont({{ value }}, {{ fraction }}){%- endmacro %}
+{% macro spark__quantile_continuous(value, fraction) -%}percentile({{ value }}, {{ fraction }}){%- endmacro %}
+
+{#- An interval of a whole number of months. -#}
+{% macro months_interval(months) -%}
+    {{ return(adapter.dispatch('months_interval')(months)) }}
+{%- endmacro %}
+{% macro default__months_interval(months) -%}to_months({{ months }}){%- endmacro %}
+{% macro spark__months_interval(months) -%}make_interval(0, {{ months }}){%- endmacro %}
+
+{#- ORDER BY clause keeping the rows of a seed in file order (DuckDB's rowid; a Spark seed is one Parquet
+    file, read in order). -#}
+{% macro seed_file_order(alias) -%}
+    {{ return(adapter.dispatch('seed_file_order')(alias)) }}
+{%- endmacro %}
+{% macro default__seed_file_order(alias) -%}{{ return(' order by ' ~ alias ~ '.rowid') }}{%- endmacro %}
+{% macro spark__seed_file_order(alias) -%}{%- endmacro %}

@@ -46,6 +46,9 @@ def spark_conf() -> dict[str, str]:
         # insert_overwrite replaces only the date partitions a run writes
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.sql.legacy.timeParserPolicy": "CORRECTED",
+        # the metastore cannot parse a partition filter on `_export_date` (raw's partition column; a leading
+        # underscore): Spark prunes the partitions itself instead of logging a MetaException per query
+        "spark.sql.hive.metastorePartitionPruning": "false",
     }
 
 

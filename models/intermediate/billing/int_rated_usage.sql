@@ -185,14 +185,18 @@ with_quantities as (
             when talk_ms is null then quantity
             when company_rounding_seconds is null then {{ integer_divide('(talk_ms + 999)', '1000') }}
             else
-                ({{ integer_divide('(talk_ms + 1000 * company_rounding_seconds - 1)', '(1000 * company_rounding_seconds)') }})
+                ({{ integer_divide(
+                    '(talk_ms + 1000 * company_rounding_seconds - 1)', '(1000 * company_rounding_seconds)'
+                ) }})
                 * company_rounding_seconds
         end as company_base_quantity,
         case
             when talk_ms is null then quantity
             when wholesale_rounding_seconds is null then {{ integer_divide('(talk_ms + 999)', '1000') }}
             else
-                ({{ integer_divide('(talk_ms + 1000 * wholesale_rounding_seconds - 1)', '(1000 * wholesale_rounding_seconds)') }})
+                ({{ integer_divide(
+                    '(talk_ms + 1000 * wholesale_rounding_seconds - 1)', '(1000 * wholesale_rounding_seconds)'
+                ) }})
                 * wholesale_rounding_seconds
         end as wholesale_base_quantity
     from with_divisors

@@ -155,12 +155,12 @@ daily as (
         coalesce(transaction_days.package_renewals_amount, 0) as package_renewals_amount,
         coalesce(usage_days.payg_amount, 0) as payg_amount,
         coalesce(
-            last_value(transaction_days.balance_end_of_day ignore nulls) over company_days, 0
+            {{ last_value_ignoring_nulls('transaction_days.balance_end_of_day') }} over company_days, 0
         ) as balance,
         max(case when usage_days.billable_usage_events > 0 then spine.local_date end) over company_days
             as last_paid_usage_date,
         -- a package is active for the local calendar month of its activation or renewal
-        last_value(transaction_days.package_id ignore nulls) over company_months as package_id
+        {{ last_value_ignoring_nulls('transaction_days.package_id') }} over company_months as package_id
     from spine
     left join transaction_days
         on spine.company_id = transaction_days.company_id and spine.local_date = transaction_days.local_date

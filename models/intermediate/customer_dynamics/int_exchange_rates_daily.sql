@@ -28,7 +28,7 @@ filled as (
         grid.date_day,
         grid.currency,
         coalesce(
-            last_value(rates.units_per_usd ignore nulls) over (
+            {{ last_value_ignoring_nulls('rates.units_per_usd') }} over (
                 partition by grid.currency order by grid.date_day
                 rows between unbounded preceding and current row
             ),

@@ -29,7 +29,7 @@
             ~ " when services.service in (select channels.billing_service from " ~ channels_relation
             ~ " as channels where channels.channel_family = 'notification') then 'notification'"
             ~ " else 'message' end as kind"
-            ~ " from " ~ services_relation ~ " as services order by services.rowid") %}
+            ~ " from " ~ services_relation ~ " as services" ~ seed_file_order('services')) %}
         {%- set services = kinds.rows | list %}
     {%- endif %}
 {%- endif %}

@@ -38,7 +38,7 @@ final as (
         {{ sum_seconds_exact('first_operator_response_seconds') }} as total_first_operator_response_seconds,
         {{ sum_seconds_exact('first_operator_response_seconds') }}
         / nullif(count(first_operator_response_seconds), 0) as avg_first_operator_response_seconds,
-        quantile_cont(first_operator_response_seconds, 0.5) as median_first_operator_response_seconds,
+        {{ quantile_continuous('first_operator_response_seconds', 0.5) }} as median_first_operator_response_seconds,
         cast(sum(message_count) as double) / count(*) as avg_messages_per_conversation,
         max(last_export_date) as last_export_date
     from conversations

@@ -100,7 +100,8 @@ final as (
         {{ calendar_part('day_name', 'date_day') }} as day_name,
         {{ calendar_part('month_name', 'date_day') }} as month_name,
         {{ year_month_text('date_day') }} as year_month_label,
-        cast(extract(year from date_day) as {{ text_type() }}) || '-Q' || cast(extract(quarter from date_day) as {{ text_type() }})
+        cast(extract(year from date_day) as {{ text_type() }}) || '-Q'
+        || cast(extract(quarter from date_day) as {{ text_type() }})
             as year_quarter,
         {{ calendar_part('iso_day_of_week', 'date_day') }} in (6, 7) as is_weekend
     from spine

@@ -70,7 +70,7 @@ final as (
         -- active: used a paid service within the active duration up to the period's end
         coalesce(
             period_ends.last_paid_usage_date
-            > period_ends.period_end - to_months(cast(durations.active_duration_months as integer)),
+            > period_ends.period_end - {{ months_interval('cast(durations.active_duration_months as integer)') }},
             false
         ) as is_active,
         -- overall active: used a paid service at any time up to the period's end

@@ -98,7 +98,8 @@ sessions as (
 final as (
     select
         md5(
-            cast(sessions.company_id as {{ text_type() }}) || '|' || cast(sessions.experience_id as {{ text_type() }}) || '|'
+            cast(sessions.company_id as {{ text_type() }}) || '|'
+            || cast(sessions.experience_id as {{ text_type() }}) || '|'
             || sessions.visitor_id || '|' || cast(sessions.started_at as {{ text_type() }})
         ) as session_id,
         sessions.company_id,

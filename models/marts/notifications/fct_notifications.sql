@@ -73,7 +73,8 @@ folded as (
         {{ ordered_pick('message_id', 'chain_depth desc, created_at desc, message_id desc') }} as final_message_id,
         {{ ordered_pick('channel', 'chain_depth desc, created_at desc, message_id desc') }} as final_channel,
         {{ ordered_pick('current_status', 'chain_depth desc, created_at desc, message_id desc') }} as final_status,
-        {{ ordered_pick('current_status_at', 'chain_depth desc, created_at desc, message_id desc') }} as final_status_at,
+        {{ ordered_pick('current_status_at', 'chain_depth desc, created_at desc, message_id desc') }}
+            as final_status_at,
         -- the attempt that got through
         {{ ordered_pick('channel', 'delivered_at, message_id', filter="current_status = 'delivered'") }}
             as delivered_channel,

@@ -34,8 +34,8 @@ final as (
         count(*) filter (where status = 'canceled') as notifications_canceled,
         cast(count(*) filter (where status = 'delivered') as double)
         / nullif(count(*) filter (where is_sent), 0) as delivery_rate,
-        quantile_cont(seconds_to_deliver, 0.5) as median_seconds_to_deliver,
-        quantile_cont(seconds_to_deliver, 0.95) as p95_seconds_to_deliver,
+        {{ quantile_continuous('seconds_to_deliver', 0.5) }} as median_seconds_to_deliver,
+        {{ quantile_continuous('seconds_to_deliver', 0.95) }} as p95_seconds_to_deliver,
         {{ sum_seconds_exact('seconds_to_deliver') }} as total_seconds_to_deliver,
         count(*) filter (where has_fallback) as notifications_with_fallback,
         cast(sum(fallback_count) as bigint) as fallback_messages,

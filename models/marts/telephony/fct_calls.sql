@@ -48,7 +48,8 @@ call_tariffs as (
         calls.call_id,
         {{ ordered_pick('tariffs.rounding_seconds', 'tariffs.company_id asc nulls last, tariffs.valid_from desc') }}
             as rounding_seconds,
-        {{ ordered_pick('tariffs.tariff_id', 'tariffs.company_id asc nulls last, tariffs.valid_from desc') }} as tariff_id
+        {{ ordered_pick('tariffs.tariff_id', 'tariffs.company_id asc nulls last, tariffs.valid_from desc') }}
+            as tariff_id
     from calls
     inner join companies on calls.company_id = companies.company_id
     inner join tariffs

@@ -27,7 +27,10 @@ renamed as (
         lower(trim(events.disposition)) as disposition,
         -- talk time in seconds; zero for calls that were never answered
         coalesce(
-            greatest({{ epoch_milliseconds('events.ended_at') }} - {{ epoch_milliseconds('events.answered_at') }}, 0) / 1000.0, 0
+            greatest(
+                {{ epoch_milliseconds('events.ended_at') }} - {{ epoch_milliseconds('events.answered_at') }}, 0
+            ) / 1000.0,
+            0
         ) as talk_seconds,
         events._export_date as export_date
     from deduplicated as events
