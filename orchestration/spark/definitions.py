@@ -94,8 +94,8 @@ def raw_export_day_spark(context: AssetExecutionContext, config: RawExportDayCon
 def spark_daily_build_args(window, config: SparkDbtBuildConfig) -> list[str]:
     """The DuckDB daily run's `dbt build` arguments (assets/dbt.py), without the monthly billing models."""
     args = daily_build_args(window, config)
-    if config.select:
-        args += ["--select", config.select]
+    if config.select:  # only the tests whose every parent is selected (a narrowed run builds no others)
+        args += ["--select", config.select, "--indirect-selection", "cautious"]
     if "--exclude" in args:  # one --exclude with every excluded selector
         position = args.index("--exclude") + 2
         return [*args[:position], "tag:billing", *args[position:]]

@@ -101,10 +101,8 @@ def _columns_sql(columns: dict[str, str]) -> str:
 
 def ensure_raw_tables(spark, database: str = RAW) -> None:
     """Create the raw database (`raw`) and its tables (idempotent), as ingestion.ensure_raw_schema does for DuckDB."""
-    # runtime settings of the loader: the embedded Derby metastore cannot filter DATE partitions itself
-    # (Spark then lists them); a line with a key twice is JSON to DuckDB too (DuckDB keeps the first value,
-    # Spark the last: docs/spark.md)
-    spark.conf.set("spark.sql.hive.metastorePartitionPruningFallbackOnException", "true")
+    # a line with a key twice is JSON to DuckDB too: load it as DuckDB does (DuckDB keeps the first value,
+    # Spark the last: docs/spark.md); a setting of the loader's parsing, not of the session
     spark.conf.set("spark.sql.variant.allowDuplicateKeys", "true")
     spark.sql(f"create database if not exists {database}")
     for entity, fields in ENTITY_FIELDS.items():

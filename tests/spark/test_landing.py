@@ -195,3 +195,23 @@ def test_a_redelivered_day_replaces_its_rows_and_a_shorter_one_needs_the_overrid
     deliver(0)  # no rows at all, with the override: the day's partition is emptied
     spark_landing.load_day(spark, landing, day, allow_shrink=True, database=DATABASE)
     assert _rows(spark, "bots", day) == 0
+
+
+def test_a_part_that_differs_from_the_manifest_or_is_not_gzip_loads_nothing(spark, tmp_path):
+    from orchestration.spark import landing as spark_landing
+
+    day = date(2026, 3, 3)
+    landing = tmp_path / "landing"
+    folder = landing / "bots" / f"date={day}"
+    folder.mkdir(parents=True)
+    part = folder / "bots-0001.jsonl.gz"
+    line = json.dumps({"bot_id": 1, "company_id": 5, "name": "b", "updated_at": f"{day}T10:00:00Z"})
+    part.write_bytes(gzip.compress(f"{line}\n".encode()))
+    layout.write_day_manifest(landing, day, {"bots": {part.name: 2}})  # the manifest expects a second line
+    with pytest.raises(layout.IncompleteExportDay, match="1 lines, the day's manifest says 2"):
+        spark_landing.load_day(spark, landing, day, database=DATABASE)
+
+    part.write_bytes(gzip.compress(f"{line}\n{line}\n".encode())[:-12])  # cut short: no whole archive
+    with pytest.raises((ingestion.CorruptExportFile, layout.IncompleteExportDay)):
+        spark_landing.load_day(spark, landing, day, database=DATABASE)
+    assert _rows(spark, "bots", day) == 0
