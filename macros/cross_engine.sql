@@ -263,3 +263,56 @@ range(
 {%- endmacro %}
 {% macro default__double_to_bigint(value) -%}cast({{ value }} as bigint){%- endmacro %}
 {% macro spark__double_to_bigint(value) -%}cast(bround({{ value }}, 0) as bigint){%- endmacro %}
+
+{#- An empty list (DuckDB []; Spark array(), whose element type follows the other branch of a coalesce). -#}
+{% macro empty_list() -%}
+    {{ return(adapter.dispatch('empty_list')()) }}
+{%- endmacro %}
+{% macro default__empty_list() -%}[]{%- endmacro %}
+{% macro spark__empty_list() -%}array(){%- endmacro %}
+
+{#- A list of texts trimmed, without blanks and repeats, sorted (null stays null). -#}
+{% macro tidy_text_list(list_column) -%}
+    {{ return(adapter.dispatch('tidy_text_list')(list_column)) }}
+{%- endmacro %}
+{% macro default__tidy_text_list(list_column) -%}
+    list_sort(list_distinct(list_filter(list_transform({{ list_column }}, tag -> trim(tag)), tag -> tag <> '')))
+{%- endmacro %}
+{% macro spark__tidy_text_list(list_column) -%}
+    array_sort(array_distinct(filter(transform({{ list_column }}, tag -> trim(tag)), tag -> tag <> '')))
+{%- endmacro %}
+
+{#- The distinct values of a group as a sorted list, of the rows matching `filter` (a where-clause, without
+    `where`); a null value is kept once, last (DuckDB's order). No row matching: DuckDB null, Spark an empty list
+    (coalesce with empty_list() for one result). Spark's collect_set drops nulls: one is appended when any. -#}
+{% macro sorted_distinct_list(value, filter) -%}
+    {{ return(adapter.dispatch('sorted_distinct_list')(value, filter)) }}
+{%- endmacro %}
+{% macro default__sorted_distinct_list(value, filter) -%}
+    list(distinct {{ value }} order by {{ value }}) filter (where {{ filter }})
+{%- endmacro %}
+{% macro spark__sorted_distinct_list(value, filter) -%}
+    concat(
+        array_sort(collect_set({{ value }}) filter (where {{ filter }})),
+        if(count_if(({{ filter }}) and {{ value }} is null) > 0, array(null), array())
+    )
+{%- endmacro %}
+
+{#- One row per element of a list column (a select-list item; an empty or null list gives no row). -#}
+{% macro unnest_list(list_column) -%}
+    {{ return(adapter.dispatch('unnest_list')(list_column)) }}
+{%- endmacro %}
+{% macro default__unnest_list(list_column) -%}unnest({{ list_column }}){%- endmacro %}
+{% macro spark__unnest_list(list_column) -%}explode({{ list_column }}){%- endmacro %}
+
+{#- Month boundaries crossed from a date to another (DuckDB's datediff('month'): 31 Jan to 1 Feb is 1). Spark's
+    datediff/timestampdiff with a unit counts whole months instead (0 there): the difference of month numbers. -#}
+{% macro month_boundaries_between(start_date, end_date) -%}
+    {{ return(adapter.dispatch('month_boundaries_between')(start_date, end_date)) }}
+{%- endmacro %}
+{% macro default__month_boundaries_between(start_date, end_date) -%}
+    datediff('month', {{ start_date }}, {{ end_date }})
+{%- endmacro %}
+{% macro spark__month_boundaries_between(start_date, end_date) -%}
+    ((year({{ end_date }}) * 12 + month({{ end_date }})) - (year({{ start_date }}) * 12 + month({{ start_date }})))
+{%- endmacro %}

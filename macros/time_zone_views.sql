@@ -23,9 +23,11 @@
     the event's own local timestamp); as_date: its date (for a local_date column).
     A from-clause subquery: `from {{ time_zone_view_rows(...) }} as x`. -#}
 {% macro time_zone_view_rows(relation, utc_column, local_column, as_date=false) -%}
+    {%- set zone_literals = [] -%}
+    {%- for zone in time_zone_views() -%}{%- do zone_literals.append("'" ~ zone ~ "'") -%}{%- endfor -%}
     (
         select
-            events.* exclude ({{ local_column }}),
+            events.{{ star_except([local_column]) }},
             views.time_zone,
             case
                 when views.time_zone = '{{ company_local_time_zone() }}' then events.{{ local_column }}
@@ -37,9 +39,7 @@
             end as {{ local_column }}
         from {{ relation }} as events
         cross join (
-            select unnest([
-                {%- for zone in time_zone_views() %}'{{ zone }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-            ]) as time_zone
+            select {{ unnest_values(zone_literals) }} as time_zone
         ) as views
     )
 {%- endmacro %}

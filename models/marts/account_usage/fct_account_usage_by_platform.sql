@@ -43,7 +43,7 @@ message_figures as (
             count(distinct chat_id) as unique_contacts,
             count(distinct operator_id) filter (where sender_type = 'operator') as active_agents,
             coalesce(
-                list(distinct operator_id order by operator_id) filter (where sender_type = 'operator'), []
+                {{ sorted_distinct_list('operator_id', "sender_type = 'operator'") }}, {{ empty_list() }}
             ) as active_agent_ids,
             -- proactive: sent through the proactive API (the export's is_proactive), not any conversation opener
             count(*) filter (where is_proactive_api and direction = 'outbound') as proactive_messages,
@@ -87,7 +87,7 @@ figures as (
         coalesce(message_figures.unique_contacts, 0) as unique_contacts,
         coalesce(resolved_figures.resolved_conversations, 0) as resolved_conversations,
         coalesce(message_figures.active_agents, 0) as active_agents,
-        coalesce(message_figures.active_agent_ids, []) as active_agent_ids,
+        coalesce(message_figures.active_agent_ids, {{ empty_list() }}) as active_agent_ids,
         coalesce(message_figures.active_channels, 0) as active_channels,
         coalesce(message_figures.proactive_messages, 0) as proactive_messages,
         coalesce(message_figures.inbound_messages, 0) as inbound_messages,

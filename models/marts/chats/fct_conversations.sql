@@ -62,18 +62,20 @@ conversations as (
         -- the operator and bot the chat graphs' filters attribute the conversation to: the operator of the first
         -- response (else the first operator who wrote), the first bot that wrote
         coalesce(
-            first(batch.operator_id order by batch.message_seq) filter (
-                where batch.sender_type = 'operator' and batch.sent_at >= first_user_messages.first_user_message_at
-            ),
-            first(batch.operator_id order by batch.message_seq) filter (where batch.sender_type = 'operator')
+            {{ ordered_pick(
+                'batch.operator_id', 'batch.message_seq',
+                "batch.sender_type = 'operator' and batch.sent_at >= first_user_messages.first_user_message_at"
+            ) }},
+            {{ ordered_pick('batch.operator_id', 'batch.message_seq', "batch.sender_type = 'operator'") }}
         ) as operator_id,
         coalesce(
-            first(batch.operator_group_id order by batch.message_seq) filter (
-                where batch.sender_type = 'operator' and batch.sent_at >= first_user_messages.first_user_message_at
-            ),
-            first(batch.operator_group_id order by batch.message_seq) filter (where batch.sender_type = 'operator')
+            {{ ordered_pick(
+                'batch.operator_group_id', 'batch.message_seq',
+                "batch.sender_type = 'operator' and batch.sent_at >= first_user_messages.first_user_message_at"
+            ) }},
+            {{ ordered_pick('batch.operator_group_id', 'batch.message_seq', "batch.sender_type = 'operator'") }}
         ) as operator_group_id,
-        first(batch.bot_id order by batch.message_seq) filter (where batch.sender_type = 'bot') as bot_id,
+        {{ ordered_pick('batch.bot_id', 'batch.message_seq', "batch.sender_type = 'bot'") }} as bot_id,
         max(batch.chat_last_export_date) as last_export_date
     from batch
     left join first_user_messages on batch.chat_id = first_user_messages.chat_id

@@ -38,10 +38,7 @@ final as (
         companies.country,
         coalesce(companies.is_test, false) as is_test,
         -- client tags (the customer-dynamics filter): distinct, trimmed, sorted; empty list when none
-        coalesce(
-            list_sort(list_distinct(list_filter(list_transform(companies.tags, tag -> trim(tag)), tag -> tag <> ''))),
-            []
-        ) as tags,
+        coalesce({{ tidy_text_list('companies.tags') }}, {{ empty_list() }}) as tags,
         companies.created_at,
         companies.updated_at
     from companies

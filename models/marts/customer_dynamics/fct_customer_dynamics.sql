@@ -44,14 +44,14 @@ tag_views as (
     union all
     select
         company_id,
-        unnest(tags) as client_tag
+        {{ unnest_list('tags') }} as client_tag
     from companies
 ),
 
 activity as (
     select
         *,
-        datediff('month', last_paid_usage_date, local_date) as months_since_paid_usage
+        {{ month_boundaries_between('last_paid_usage_date', 'local_date') }} as months_since_paid_usage
     from daily
 ),
 
@@ -63,10 +63,10 @@ durations as (
         case
             when last_paid_usage_date is null then null
             when
-                last_paid_usage_date > local_date - to_months(greatest(months_since_paid_usage - 1, 1))
+                last_paid_usage_date > local_date - {{ months_interval('greatest(months_since_paid_usage - 1, 1)') }}
                 then greatest(months_since_paid_usage - 1, 1)
             when
-                last_paid_usage_date > local_date - to_months(greatest(months_since_paid_usage, 1))
+                last_paid_usage_date > local_date - {{ months_interval('greatest(months_since_paid_usage, 1)') }}
                 then greatest(months_since_paid_usage, 1)
             else months_since_paid_usage + 1
         end as min_active_duration_months
