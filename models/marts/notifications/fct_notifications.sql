@@ -5,7 +5,7 @@
         unique_key='notification_id',
         on_schema_change='append_new_columns',
         post_hook=[
-            "{% if is_incremental() %}delete from {{ this }} where notification_id in (select message_id from {{ ref('int_notification_chains') }}){% endif %}",
+            "{% if is_incremental() %}{{ delete_rows_where('stored', 'stored.notification_id in (select chains.message_id from ' ~ ref('int_notification_chains') ~ ' as chains)') }}{% endif %}",
         ],
     )
 }}
