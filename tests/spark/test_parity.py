@@ -138,6 +138,11 @@ def parity_builds(tmp_path_factory):
     assert result.returncode == 0, result.stdout[-6000:]
 
     spark = spark_session()
+    # one Spark catalog per test session (tests/conftest.py's data folder), shared with the other Spark tests,
+    # which load other sample days into `raw`: the parity build starts from an empty catalog
+    for database in spark.catalog.listDatabases():
+        if database.name != "default":
+            spark.sql(f"drop database `{database.name}` cascade")
     started = time.monotonic()
     loaded = spark_landing.load_days(spark, landing, days, progress=False)
     timings["spark load"] = time.monotonic() - started
