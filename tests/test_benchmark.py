@@ -50,3 +50,23 @@ def test_benchmark_smoke_run(tmp_path):
     assert all(steps[f"daily run ({when} of history)"]["dbt_startup_seconds"] > 0 for when in ("start", "end"))
     assert (workdir / "incremental" / "daily_partial_parse.msgpack").exists()
     assert set(figures["ratios"]) >= {"daily run (end) / full build", "full build / floor", "ingestion / floor"}
+
+
+def test_comparison_counts_changed_duplicated_and_missing_rows(tmp_path):
+    import duckdb
+
+    full, incremental = tmp_path / "full.duckdb", tmp_path / "inc.duckdb"
+    for path, rows in ((full, "(1, 'a'), (2, 'b'), (3, 'c')"), (incremental, "(1, 'a'), (2, 'B'), (3, 'c'), (3, 'c')")):
+        con = duckdb.connect(str(path))
+        con.execute("create schema core")
+        con.execute(f"create table core.t as select * from (values {rows}) as v(id, name)")
+        con.execute("create table core.same as select 1 as id, now() as built_at")
+        if path == full:
+            con.execute("create table core.only_full as select 1 as id")
+        con.close()
+    # (2, 'b') and (2, 'B') differ once each way, (3, 'c') is there once more; built_at is bookkeeping
+    assert benchmark.differing_rows(full, incremental, skipped=set()) == {
+        "core.t": 3,
+        "core.same": 0,
+        "core.only_full": -1,
+    }
