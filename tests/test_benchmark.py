@@ -70,3 +70,24 @@ def test_comparison_counts_changed_duplicated_and_missing_rows(tmp_path):
         "core.same": 0,
         "core.only_full": -1,
     }
+
+
+def test_dbt_and_the_python_steps_share_the_duckdb_resource_defaults():
+    import os
+    import re
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DUCKDB_MEMORY_LIMIT", "DUCKDB_THREADS")}
+    code = "from orchestration import settings; print(settings.DUCKDB_MEMORY_LIMIT, settings.DUCKDB_THREADS)"
+    printed = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=benchmark.PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    profile = (benchmark.PROJECT_DIR / "profiles.yml").read_text()
+    assert re.search(r"env_var\('DUCKDB_MEMORY_LIMIT', '([^']+)'\)", profile)[1] == printed[0]
+    assert re.search(r"env_var\('DUCKDB_THREADS', '([^']+)'\)", profile)[1] == printed[1]
