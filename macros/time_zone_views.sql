@@ -31,6 +31,8 @@
             views.time_zone,
             case
                 when views.time_zone = '{{ company_local_time_zone() }}' then events.{{ local_column }}
+                {#- UTC wall-clock time is the UTC timestamp: no time-zone arithmetic over the whole history #}
+                when views.time_zone = 'UTC' then {{ 'cast(events.' ~ utc_column ~ ' as date)' if as_date else 'events.' ~ utc_column }}
                 {%- if as_date %}
                     else {{ local_date('events.' ~ utc_column, 'views.time_zone') }}
                 {%- else %}
