@@ -114,6 +114,61 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Body of the CTE message_figures of an account-usage model: one select per grain, union all. Hours are
+    counted from the messages (CTE `messages`, one copy per time-zone view); days to years from the contact days
+    (int_chat_contact_days: a contact's messages of a day are one row), so a year re-reads contacts, not every
+    message, and no time-zone arithmetic. by_platform: per platform and channel, else all together. -#}
+{% macro account_usage_message_figures(by_platform, incremental) -%}
+    {%- set dimensions = 'platform, chat_config_id' if by_platform else "'all' as platform" -%}
+    {%- for grain in account_usage_grains() %}
+        {%- if grain == 'hour' %}
+            select
+                'hour' as period_grain,
+                date_trunc('hour', local_sent_at) as period_start,
+                time_zone,
+                company_id,
+                {{ dimensions }},
+                count(distinct chat_id) as unique_contacts,
+                count(distinct operator_id) filter (where sender_type = 'operator') as active_agents,
+                {%- if by_platform %}
+                    coalesce(
+                        {{ sorted_distinct_list('operator_id', "sender_type = 'operator'") }}, {{ empty_list() }}
+                    ) as active_agent_ids,
+                {%- endif %}
+                count(*) filter (where is_proactive_api and direction = 'outbound') as proactive_messages,
+                count(distinct chat_config_id) as active_channels,
+                count(*) filter (where direction = 'inbound') as inbound_messages,
+                count(*) filter (where direction = 'outbound') as outbound_messages,
+                max(export_date) as last_export_date
+            from messages
+            {{ account_usage_period_filter('local_sent_at', grain, incremental) }}
+            group by all
+        {%- else %}
+            select
+                '{{ grain }}' as period_grain,
+                cast(date_trunc('{{ grain }}', local_date) as timestamp) as period_start,
+                time_zone,
+                company_id,
+                {{ dimensions }},
+                count(distinct chat_id) as unique_contacts,
+                count(distinct agent_id) filter (where agent_id <> -1) as active_agents,
+                {%- if by_platform %}
+                    coalesce({{ sorted_distinct_list('agent_id', 'agent_id <> -1') }}, {{ empty_list() }})
+                    as active_agent_ids,
+                {%- endif %}
+                cast(sum(proactive_messages) as bigint) as proactive_messages,
+                count(distinct chat_config_id) as active_channels,
+                cast(sum(inbound_messages) as bigint) as inbound_messages,
+                cast(sum(outbound_messages) as bigint) as outbound_messages,
+                max(last_export_date) as last_export_date
+            from (select * from {{ ref('int_chat_contact_days') }} where not is_test_channel) as contact_days
+            {{ account_usage_period_filter('local_date', grain, incremental) }}
+            group by all
+        {%- endif %}
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- Post-hook: delete + insert replaces only the periods a run writes again, so a period left empty when a
     company's time zone took effect (its rows moved to other hours or days) would stay: drop the stored
     periods of those companies that no message or resolved conversation falls in any more. -#}

@@ -8,8 +8,8 @@
         post_hook="{{ account_usage_delete_vanished_periods(by_platform=false) }}",
     )
 }}
-{#- Distinct counts cannot be summed from a finer grain: each grain is computed from the messages
-    (all platforms together, platform = 'all'). An incremental run recomputes whole the periods
+{#- Distinct counts cannot be summed from a finer grain: each grain is computed from the contacts' messages
+    (hours from the messages, days to years from int_chat_contact_days; all platforms together, platform = 'all'). An incremental run recomputes whole the periods
     (of every grain) in affected_periods; they replace the stored ones (delete+insert). -#}
 with
 
@@ -29,27 +29,7 @@ conversations as (
 {% endif %}
 
 message_figures as (
-    {%- for grain in account_usage_grains() %}
-        select
-            '{{ grain }}' as period_grain,
-            date_trunc('{{ grain }}', local_sent_at) as period_start,
-            time_zone,
-            company_id,
-            'all' as platform,
-            -- a contact is a conversation partner (chat_id) with a message exchanged in the period
-            count(distinct chat_id) as unique_contacts,
-            count(distinct operator_id) filter (where sender_type = 'operator') as active_agents,
-            -- proactive: sent through the proactive API (the export's is_proactive), not any conversation opener
-            count(*) filter (where is_proactive_api and direction = 'outbound') as proactive_messages,
-            count(distinct chat_config_id) as active_channels,
-            count(*) filter (where direction = 'inbound') as inbound_messages,
-            count(*) filter (where direction = 'outbound') as outbound_messages,
-            max(export_date) as last_export_date
-        from messages
-        {{ account_usage_period_filter('local_sent_at', grain, is_incremental()) }}
-        group by all
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {{ account_usage_message_figures(by_platform=false, incremental=is_incremental()) }}
 ),
 
 resolved_figures as (

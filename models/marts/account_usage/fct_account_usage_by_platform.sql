@@ -8,8 +8,9 @@
         post_hook="{{ account_usage_delete_vanished_periods(by_platform=true) }}",
     )
 }}
-{#- Distinct counts cannot be summed from a finer grain: each grain is computed from the messages
-    (by time-zone view, company, platform and channel). A chat belongs to one channel, so contacts, resolved
+{#- Distinct counts cannot be summed from a finer grain: each grain is computed from the contacts' messages
+    (hours from the messages, days to years from int_chat_contact_days; by time-zone view, company, platform and
+    channel). A chat belongs to one channel, so contacts, resolved
     conversations, channels and messages add up over channels and platforms within one period row; agents do
     not (one agent answers on several channels): count the distinct ids of active_agent_ids instead. An incremental run recomputes whole the periods
     (of every grain) in affected_periods; they replace the stored ones (delete+insert). -#}
@@ -31,31 +32,7 @@ conversations as (
 {% endif %}
 
 message_figures as (
-    {%- for grain in account_usage_grains() %}
-        select
-            '{{ grain }}' as period_grain,
-            date_trunc('{{ grain }}', local_sent_at) as period_start,
-            time_zone,
-            company_id,
-            platform,
-            chat_config_id,
-            -- a contact is a conversation partner (chat_id) with a message exchanged in the period
-            count(distinct chat_id) as unique_contacts,
-            count(distinct operator_id) filter (where sender_type = 'operator') as active_agents,
-            coalesce(
-                {{ sorted_distinct_list('operator_id', "sender_type = 'operator'") }}, {{ empty_list() }}
-            ) as active_agent_ids,
-            -- proactive: sent through the proactive API (the export's is_proactive), not any conversation opener
-            count(*) filter (where is_proactive_api and direction = 'outbound') as proactive_messages,
-            count(distinct chat_config_id) as active_channels,
-            count(*) filter (where direction = 'inbound') as inbound_messages,
-            count(*) filter (where direction = 'outbound') as outbound_messages,
-            max(export_date) as last_export_date
-        from messages
-        {{ account_usage_period_filter('local_sent_at', grain, is_incremental()) }}
-        group by all
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {{ account_usage_message_figures(by_platform=true, incremental=is_incremental()) }}
 ),
 
 resolved_figures as (

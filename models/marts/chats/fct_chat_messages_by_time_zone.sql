@@ -1,17 +1,40 @@
--- The chat graphs' time series in each time-zone view (macros/time_zone_views.sql): the dimensions of
--- fct_chat_messages_daily, dated in the chosen zone. Rebuilt whole: one copy of the messages per view.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='local_date',
+        on_schema_change='fail',
+        post_hook=["{{ delete_vanished_dates(time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_date', as_date=true)) }}"],
+    )
+}}
+{#- The chat graphs' time series in each time-zone view (macros/time_zone_views.sql): the dimensions of
+    fct_chat_messages_daily, dated in the chosen zone. Incremental by local date like
+    fct_notification_series_daily: a run recomputes every date (in any view) touched by the export window
+    and replaces those dates whole, in every view. -#}
+-- depends_on: {{ ref('int_company_time_zones') }}
 
 with
 
-messages as (
+all_rows as (
     select *
-    from {{ time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_sent_at') }} as zoned
+    from {{ time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_date', as_date=true) }} as zoned
+),
+
+{% if is_incremental() %}
+    {{ daily_affected_dates_ctes('all_rows', 'chat_last_export_date', 'sum(messages)') }},
+{% endif %}
+
+rows_to_build as (
+    select * from all_rows
+    {% if is_incremental() %}
+        where local_date in (select affected_dates.local_date from affected_dates)
+    {% endif %}
 ),
 
 final as (
     select
         time_zone,
-        cast(local_sent_at as date) as local_date,
+        local_date,
         company_id,
         chat_config_id,
         messenger,
@@ -24,8 +47,9 @@ final as (
         chat_has_customer_messages,
         count(*) as messages,
         count(*) filter (where is_alice) as alice_messages,
-        count(*) filter (where is_proactive_message) as proactive_messages
-    from messages
+        count(*) filter (where is_proactive_message) as proactive_messages,
+        max(chat_last_export_date) as last_export_date
+    from rows_to_build
     group by all
 )
 

@@ -1,17 +1,40 @@
--- The chat graphs' conversation series in each time-zone view (macros/time_zone_views.sql): the dimensions of
--- fct_conversations_daily, dated by the conversation's start in the chosen zone. Rebuilt whole.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='local_date',
+        on_schema_change='fail',
+        post_hook=["{{ delete_vanished_dates(time_zone_view_rows(ref('fct_conversations'), 'started_at', 'local_date', as_date=true)) }}"],
+    )
+}}
+{#- The chat graphs' conversation series in each time-zone view (macros/time_zone_views.sql): the dimensions
+    of fct_conversations_daily, dated by the conversation's start in the chosen zone. Incremental by local
+    date like fct_notification_series_daily: a run recomputes every date (in any view) touched by the export
+    window and replaces those dates whole, in every view. -#}
+-- depends_on: {{ ref('int_company_time_zones') }}
 
 with
 
-conversations as (
+all_rows as (
     select *
-    from {{ time_zone_view_rows(ref('fct_conversations'), 'started_at', 'local_started_at') }} as zoned
+    from {{ time_zone_view_rows(ref('fct_conversations'), 'started_at', 'local_date', as_date=true) }} as zoned
+),
+
+{% if is_incremental() %}
+    {{ daily_affected_dates_ctes('all_rows', 'last_export_date', 'sum(conversations)') }},
+{% endif %}
+
+rows_to_build as (
+    select * from all_rows
+    {% if is_incremental() %}
+        where local_date in (select affected_dates.local_date from affected_dates)
+    {% endif %}
 ),
 
 final as (
     select
         time_zone,
-        cast(local_started_at as date) as local_date,
+        local_date,
         company_id,
         chat_config_id,
         messenger,
@@ -24,8 +47,9 @@ final as (
         count(*) as conversations,
         count(*) filter (where is_resolved) as resolved_conversations,
         count(first_operator_response_seconds) as conversations_with_operator_response,
-        {{ sum_seconds_exact('first_operator_response_seconds') }} as total_first_operator_response_seconds
-    from conversations
+        {{ sum_seconds_exact('first_operator_response_seconds') }} as total_first_operator_response_seconds,
+        max(last_export_date) as last_export_date
+    from rows_to_build
     group by all
 )
 
