@@ -20,6 +20,8 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -154,8 +156,23 @@ def _sync_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, columns
     return {"partitions_replaced": len(changed), "rows_written": rows_written}
 
 
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def _sync(con: duckdb.DuckDBPyConnection, schemas: list[str]) -> dict:
-    _ensure_meta(con)
+    """Each table in a transaction of its own, with its checksums: one transaction for every table held all
+    their new rows in memory (a 12-month large-profile copy ran out of the 3GB limit). The generation is
+    served only once every table is synced, so a reader never sees a half-written one."""
+    with _transaction(con):
+        _ensure_meta(con)
     columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for schema, table, column, data_type in con.execute(
         "select table_schema, table_name, column_name, data_type from information_schema.columns"
@@ -172,22 +189,27 @@ def _sync(con: duckdb.DuckDBPyConnection, schemas: list[str]) -> dict:
         ).fetchall()
     )
     stats = {"tables": len(columns), "partitions_replaced": 0, "rows_written": 0, "tables_dropped": 0}
-    for schema in sorted({schema for schema, _ in columns}):
-        con.execute(f"create schema if not exists {_quote(schema)}")
-    for schema, table in sorted(published - set(columns)):
-        con.execute(f"drop table {_quote(schema)}.{_quote(table)}")
-        con.execute(f"delete from {META_SCHEMA}.tables where table_schema = ? and table_name = ?", [schema, table])
-        con.execute(f"delete from {META_SCHEMA}.partitions where table_schema = ? and table_name = ?", [schema, table])
-        stats["tables_dropped"] += 1
+    with _transaction(con):
+        for schema in sorted({schema for schema, _ in columns}):
+            con.execute(f"create schema if not exists {_quote(schema)}")
+        for schema, table in sorted(published - set(columns)):
+            con.execute(f"drop table {_quote(schema)}.{_quote(table)}")
+            con.execute(f"delete from {META_SCHEMA}.tables where table_schema = ? and table_name = ?", [schema, table])
+            con.execute(
+                f"delete from {META_SCHEMA}.partitions where table_schema = ? and table_name = ?", [schema, table]
+            )
+            stats["tables_dropped"] += 1
     for (schema, table), table_columns in sorted(columns.items()):
-        for name, value in _sync_table(con, schema, table, table_columns).items():
-            stats[name] += value
-    for schema, table, comment in con.execute(
-        "select schema_name, table_name, comment from duckdb_tables()"
-        " where database_name = 'build' and comment is not null and schema_name in (select unnest(?))",
-        [schemas],
-    ).fetchall():
-        con.execute(f"COMMENT ON TABLE {_quote(schema)}.{_quote(table)} IS {_sql_str(comment)}")
+        with _transaction(con):
+            for name, value in _sync_table(con, schema, table, table_columns).items():
+                stats[name] += value
+    with _transaction(con):
+        for schema, table, comment in con.execute(
+            "select schema_name, table_name, comment from duckdb_tables()"
+            " where database_name = 'build' and comment is not null and schema_name in (select unnest(?))",
+            [schemas],
+        ).fetchall():
+            con.execute(f"COMMENT ON TABLE {_quote(schema)}.{_quote(table)} IS {_sql_str(comment)}")
     stats["rows"] = sum(
         con.execute(f"select count(*) from {_quote(schema)}.{_quote(table)}").fetchone()[0] for schema, table in columns
     )
@@ -216,13 +238,7 @@ def publish(
             con.execute(f"SET memory_limit = '{settings.DUCKDB_MEMORY_LIMIT}'")
             con.execute("SET preserve_insertion_order = false")
             con.execute(f"ATTACH {_sql_str(str(build_path))} AS build (READ_ONLY)")
-            con.execute("BEGIN TRANSACTION")
-            try:
-                stats = _sync(con, list(schemas))
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            stats = _sync(con, list(schemas))
             con.execute("DETACH build")
             con.execute("CHECKPOINT")
         finally:

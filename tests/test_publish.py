@@ -54,3 +54,28 @@ def test_a_daily_publish_writes_the_changed_day_only(tmp_path):
         tables = con.execute("select table_schema, table_name from information_schema.tables order by 1, 2").fetchall()
     assert ("core", "daily") in tables and ("core", "dim") not in tables
     assert not any(schema == "staging" for schema, _ in tables)
+
+
+def test_publish_of_many_large_tables_stays_within_the_memory_limit(tmp_path, monkeypatch):
+    """A publish catching up a long history writes most partitions of every table: each table in its own
+    transaction, so the limit bounds one table, not all (one transaction for every table ran out of DuckDB's
+    memory limit on a 12-month large history)."""
+    from orchestration import settings
+
+    build, serving = tmp_path / "build.duckdb", tmp_path / "serving" / "warehouse.duckdb"
+    rows = (
+        "select date '2026-07-01' + cast(range // 20000 as integer) as local_date, range as n,"
+        " md5(cast(range as varchar)) as payload from range({})"
+    )
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema core")
+        for table in range(8):
+            con.execute(f"create table core.t{table} as {rows.format(20000)}")
+    for _ in range(2):  # both generations hold the first day
+        publish(build, serving)
+    with duckdb.connect(str(build)) as con:
+        for table in range(8):
+            con.execute(f"create or replace table core.t{table} as {rows.format(1500000)}")
+    monkeypatch.setattr(settings, "DUCKDB_MEMORY_LIMIT", "200MB")
+    # every partition but the first day's (unchanged) is written
+    assert publish(build, serving)["rows_written"] == 8 * (1500000 - 20000)
