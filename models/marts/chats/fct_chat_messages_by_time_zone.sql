@@ -15,21 +15,9 @@
 
 with
 
-all_rows as (
-    select *
-    from {{ time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_date', as_date=true) }} as zoned
-),
-
-{% if is_incremental() %}
-    {{ daily_affected_dates_ctes('all_rows', 'chat_last_export_date', 'sum(messages)') }},
-{% endif %}
-
-rows_to_build as (
-    select * from all_rows
-    {% if is_incremental() %}
-        where local_date in (select affected_dates.local_date from affected_dates)
-    {% endif %}
-),
+{{ time_zone_view_daily_ctes(
+    ref('fct_chat_messages'), 'sent_at', 'chat_last_export_date', 'sum(messages)', incremental=is_incremental()
+) }},
 
 final as (
     select

@@ -15,21 +15,9 @@
 
 with
 
-all_notifications as (
-    select *
-    from {{ time_zone_view_rows(ref('fct_notifications'), 'created_at', 'local_date', as_date=true) }} as viewed
-),
-
-{% if is_incremental() %}
-    {{ daily_affected_dates_ctes('all_notifications', 'last_export_date', 'sum(notifications_created)') }},
-{% endif %}
-
-notifications as (
-    select * from all_notifications
-    {% if is_incremental() %}
-        where local_date in (select affected_dates.local_date from affected_dates)
-    {% endif %}
-),
+{{ time_zone_view_daily_ctes(
+    ref('fct_notifications'), 'created_at', 'last_export_date', 'sum(notifications_created)', incremental=is_incremental()
+) }},
 
 final as (
     select
@@ -42,7 +30,7 @@ final as (
         count(*) filter (where is_sent) as notifications_sent,
         count(*) filter (where status = 'delivered') as notifications_delivered,
         max(last_export_date) as last_export_date
-    from notifications
+    from rows_to_build
     group by time_zone, local_date, company_id, channel, status
 )
 
