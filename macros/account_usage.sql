@@ -108,9 +108,10 @@
             {{ timestamp_column }} >= (
                 select min(period_start) from affected_periods where period_grain = '{{ period_grain }}'
             )
-            and cast(date_trunc('{{ period_grain }}', {{ timestamp_column }}) as date) in (
-                select period_start from affected_periods where period_grain = '{{ period_grain }}'
-            )
+            and {{ in_short_list(
+                "cast(date_trunc('" ~ period_grain ~ "', " ~ timestamp_column ~ ") as date)",
+                'period_start', 'affected_periods', "period_grain = '" ~ period_grain ~ "'"
+            ) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -144,26 +145,7 @@
             {{ account_usage_period_filter('local_sent_at', grain, incremental) }}
             group by all
         {%- else %}
-            select
-                '{{ grain }}' as period_grain,
-                cast(date_trunc('{{ grain }}', local_date) as timestamp) as period_start,
-                time_zone,
-                company_id,
-                {{ dimensions }},
-                count(distinct chat_id) as unique_contacts,
-                count(distinct agent_id) filter (where agent_id <> -1) as active_agents,
-                {%- if by_platform %}
-                    coalesce({{ sorted_distinct_list('agent_id', 'agent_id <> -1') }}, {{ empty_list() }})
-                    as active_agent_ids,
-                {%- endif %}
-                cast(sum(proactive_messages) as bigint) as proactive_messages,
-                count(distinct chat_config_id) as active_channels,
-                cast(sum(inbound_messages) as bigint) as inbound_messages,
-                cast(sum(outbound_messages) as bigint) as outbound_messages,
-                max(last_export_date) as last_export_date
-            from (select * from {{ ref('int_chat_contact_days') }} where not is_test_channel) as contact_days
-            {{ account_usage_period_filter('local_date', grain, incremental) }}
-            group by all
+            {{ account_usage_contact_day_figures(grain, by_platform, incremental) }}
         {%- endif %}
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -209,4 +191,88 @@
     {%- else -%}
         select 1
     {%- endif -%}
+{%- endmacro %}
+
+{#- Figures of one grain from day to year, from the contact days (int_chat_contact_days, test channels left out).
+    Each distinct count is a count of the distinct (period, group, value) rows of its own plain aggregate, joined on
+    the group: DuckDB's DISTINCT aggregates cannot spill to disk, and a year's contacts held in memory at once, for
+    every grain and both account-usage models, ran out of DuckDB's memory limit on a year of history. -#}
+{% macro account_usage_contact_day_figures(grain, by_platform, incremental) -%}
+    {%- set group_columns = ['period_start', 'time_zone', 'company_id', 'platform'] + (['chat_config_id'] if by_platform else []) -%}
+    {%- set group_keys = group_columns | join(', ') -%}
+    {#- null-safe: a chat of an unknown channel has no platform or company, as in a group by -#}
+    {%- set same_group = [] -%}
+    {%- for column in group_columns -%}
+        {%- do same_group.append('totals.' ~ column ~ ' is not distinct from {alias}.' ~ column) -%}
+    {%- endfor -%}
+    {%- set contact_days -%}
+        (
+            select
+                cast(date_trunc('{{ grain }}', local_date) as timestamp) as period_start,
+                time_zone,
+                company_id,
+                {{ 'platform, chat_config_id' if by_platform else "'all' as platform, chat_config_id" }},
+                chat_id,
+                agent_id,
+                proactive_messages,
+                inbound_messages,
+                outbound_messages,
+                last_export_date
+            from {{ ref('int_chat_contact_days') }}
+            {{ account_usage_period_filter('local_date', grain, incremental) }}
+            {{- ' and' if incremental else ' where' }} not is_test_channel
+        )
+    {%- endset %}
+    select
+        '{{ grain }}' as period_grain,
+        {%- for column in group_columns %}
+            totals.{{ column }},
+        {%- endfor %}
+        coalesce(contacts.unique_contacts, 0) as unique_contacts,
+        coalesce(agents.active_agents, 0) as active_agents,
+        {%- if by_platform %}
+            coalesce(agents.active_agent_ids, {{ empty_list() }}) as active_agent_ids,
+        {%- endif %}
+        totals.proactive_messages,
+        coalesce(channels.active_channels, 0) as active_channels,
+        totals.inbound_messages,
+        totals.outbound_messages,
+        totals.last_export_date
+    from (
+        select
+            {{ group_keys }},
+            cast(sum(proactive_messages) as bigint) as proactive_messages,
+            cast(sum(inbound_messages) as bigint) as inbound_messages,
+            cast(sum(outbound_messages) as bigint) as outbound_messages,
+            max(last_export_date) as last_export_date
+        from {{ contact_days }} as contact_days
+        group by {{ group_keys }}
+    ) as totals
+    left join (
+        select {{ group_keys }}, count(*) as unique_contacts
+        from (
+            select distinct {{ group_keys }}, chat_id from {{ contact_days }} as contact_days where chat_id is not null
+        ) as period_contacts
+        group by {{ group_keys }}
+    ) as contacts on {{ same_group | join(' and ') | replace('{alias}', 'contacts') }}
+    left join (
+        select {{ group_keys }}, count(*) as active_channels
+        from (
+            select distinct {{ group_keys }}, chat_config_id from {{ contact_days }} as contact_days
+            where chat_config_id is not null
+        ) as period_channels
+        group by {{ group_keys }}
+    ) as channels on {{ same_group | join(' and ') | replace('{alias}', 'channels') }}
+    left join (
+        select
+            {{ group_keys }},
+            count(*) as active_agents
+            {%- if by_platform %},
+                {{ sorted_list('agent_id') }} as active_agent_ids
+            {%- endif %}
+        from (
+            select distinct {{ group_keys }}, agent_id from {{ contact_days }} as contact_days where agent_id <> -1
+        ) as period_agents
+        group by {{ group_keys }}
+    ) as agents on {{ same_group | join(' and ') | replace('{alias}', 'agents') }}
 {%- endmacro %}

@@ -316,3 +316,32 @@ range(
 {% macro spark__month_boundaries_between(start_date, end_date) -%}
     ((year({{ end_date }}) * 12 + month({{ end_date }})) - (year({{ start_date }}) * 12 + month({{ start_date }})))
 {%- endmacro %}
+
+{#- Keyword of a CTE that must be read again at each reference, not materialized: DuckDB materializes a CTE
+    referenced more than once (every column of every row, even where a reference filters a few days), while
+    inlined each reference scans only its columns and prunes by its filters. Spark inlines CTEs anyway. -#}
+{% macro not_materialized() -%}
+    {{ return(adapter.dispatch('not_materialized')()) }}
+{%- endmacro %}
+{% macro default__not_materialized() -%}not materialized{%- endmacro %}
+{% macro spark__not_materialized() -%}{%- endmacro %}
+
+{#- The values of a group as a sorted list (an aggregate; the values are distinct already, none null). -#}
+{% macro sorted_list(value) -%}
+    {{ return(adapter.dispatch('sorted_list')(value)) }}
+{%- endmacro %}
+{% macro default__sorted_list(value) -%}list_sort(list({{ value }})){%- endmacro %}
+{% macro spark__sorted_list(value) -%}array_sort(collect_list({{ value }})){%- endmacro %}
+
+{#- `value` is one of the values of `column` in the rows of `relation` meeting `condition` (a short list: a run's
+    affected periods). DuckDB tests it against one list read once: an IN-subquery there becomes a semi join that
+    can put the large side in its hash table, which does not spill (a year of rows ran out of memory). -#}
+{% macro in_short_list(value, column, relation, condition) -%}
+    {{ return(adapter.dispatch('in_short_list')(value, column, relation, condition)) }}
+{%- endmacro %}
+{% macro default__in_short_list(value, column, relation, condition) -%}
+    list_contains((select list({{ column }}) from {{ relation }} where {{ condition }}), {{ value }})
+{%- endmacro %}
+{% macro spark__in_short_list(value, column, relation, condition) -%}
+    {{ value }} in (select {{ column }} from {{ relation }} where {{ condition }})
+{%- endmacro %}

@@ -102,8 +102,10 @@
 {% macro delete_vanished_dates(relation, date_column='local_date') -%}
     {%- if is_incremental() -%}
         {%- set vanished -%}
+        {#- the upstream's distinct dates first: a correlated lookup in every upstream row costs far more -#}
         not exists (
-            select 1 from {{ relation }} as upstream where upstream.{{ date_column }} = stored.local_date
+            select 1 from (select distinct {{ date_column }} from {{ relation }} as dated) as upstream
+            where upstream.{{ date_column }} = stored.local_date
         )
         {%- endset -%}
         {{ delete_rows_where('stored', vanished) }}

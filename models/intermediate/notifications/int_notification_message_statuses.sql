@@ -9,11 +9,11 @@
 
 with
 
-notifications as (
+notifications as {{ not_materialized() }} (
     select * from {{ ref('stg_platform__notifications') }}
 ),
 
-status_events as (
+status_events as {{ not_materialized() }} (
     select * from {{ ref('stg_platform__notification_events') }}
 ),
 

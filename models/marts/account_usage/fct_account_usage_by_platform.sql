@@ -16,13 +16,13 @@
     (of every grain) in affected_periods; they replace the stored ones (delete+insert). -#}
 with
 
-messages as (
+messages as {{ not_materialized() }} (
     -- one copy per time-zone view (macros/time_zone_views.sql): local_sent_at is read in the view's zone
     select * from {{ time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_sent_at') }} as viewed
     where not is_test_channel
 ),
 
-conversations as (
+conversations as {{ not_materialized() }} (
     select * from {{ time_zone_view_rows(ref('fct_conversations'), 'resolved_at', 'local_resolved_at') }} as viewed
     where not is_test_channel and is_resolved
 ),

@@ -9,7 +9,7 @@
 
 with
 
-chat_messages as (
+chat_messages as {{ not_materialized() }} (
     select * from {{ ref('stg_platform__chat_messages') }}
 ),
 

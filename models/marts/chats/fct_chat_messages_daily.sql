@@ -5,7 +5,7 @@
 
 with
 
-all_messages as (
+all_messages as {{ not_materialized() }} (
     select * from {{ ref('fct_chat_messages') }}
 ),
 

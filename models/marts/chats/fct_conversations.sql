@@ -9,7 +9,7 @@
 
 with
 
-messages as (
+messages as {{ not_materialized() }} (
     select * from {{ ref('fct_chat_messages') }}
 ),
 

@@ -5,7 +5,7 @@
 
 with
 
-all_conversations as (
+all_conversations as {{ not_materialized() }} (
     select * from {{ ref('fct_conversations') }}
 ),
 

@@ -5,11 +5,11 @@
 
 with
 
-all_sessions as (
+all_sessions as {{ not_materialized() }} (
     select * from {{ ref('fct_widget_sessions') }}
 ),
 
-widget_events as (
+widget_events as {{ not_materialized() }} (
     select * from {{ ref('stg_platform__widget_events') }}
 ),
 

@@ -17,7 +17,7 @@ with
     {{ daily_affected_dates_ctes(ref('fct_engagement_daily'), 'last_export_date', integer_divide('count(*)', steps | length)) }},
 {% endif %}
 
-daily as (
+daily as {{ not_materialized() }} (
     select * from {{ ref('fct_engagement_daily') }}
     {% if is_incremental() %}
         where local_date in (select affected_dates.local_date from affected_dates)

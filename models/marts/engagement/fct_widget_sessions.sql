@@ -11,7 +11,7 @@
 
 with
 
-widget_events as (
+widget_events as {{ not_materialized() }} (
     select * from {{ ref('stg_platform__widget_events') }}
 ),
 

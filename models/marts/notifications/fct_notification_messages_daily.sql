@@ -8,7 +8,7 @@
 
 with
 
-all_messages as (
+all_messages as {{ not_materialized() }} (
     select * from {{ ref('int_notification_message_statuses') }}
 ),
 

@@ -14,11 +14,11 @@
 
 with
 
-messages as (
+messages as {{ not_materialized() }} (
     select * from {{ ref('int_notification_message_statuses') }}
 ),
 
-chains as (
+chains as {{ not_materialized() }} (
     select * from {{ ref('int_notification_chains') }}
 ),
 

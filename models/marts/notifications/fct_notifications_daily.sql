@@ -5,7 +5,7 @@
 
 with
 
-all_notifications as (
+all_notifications as {{ not_materialized() }} (
     select * from {{ ref('fct_notifications') }}
 ),
 

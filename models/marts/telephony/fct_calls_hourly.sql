@@ -5,7 +5,7 @@
 
 with
 
-all_calls as (
+all_calls as {{ not_materialized() }} (
     select * from {{ ref('fct_calls') }}
 ),
 
