@@ -8,6 +8,7 @@ holding that history needs."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,61 @@ def dbt_allowing_failure(warehouse: Path, target: Path, *args: str) -> subproces
     }
     command = [str(Path(sys.executable).parent / "dbt"), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir"]
     return subprocess.run([*command, str(PROJECT_DIR)], env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
+
+
+# contact days of one channel added to the sample's, within the month of its last day (so in every period
+# from the week to the year a daily run recomputes)
+CONTACT_DAYS = 2_000_000
+# these models passed at 220MB and ran out of memory at 600MB before (one thread)
+ACCOUNT_USAGE_MEMORY_LIMIT = "400MB"
+
+
+@pytest.mark.timeout(900)
+def test_account_usage_counts_long_periods_within_the_memory_limit(built_warehouse, tmp_path, memory_limit, monkeypatch):
+    """A daily run recomputes the week, month, quarter and year around its day from their contact days; on
+    the large profile's last day (half a year of contacts) the semi join filtering the periods hashed every
+    contact day of the period, and the distinct counts held every contact, neither able to spill."""
+    monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", ACCOUNT_USAGE_MEMORY_LIMIT)
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        last_date, last_export = con.execute(
+            "select max(local_date), max(last_export_date) from intermediate.int_chat_contact_days"
+        ).fetchone()
+        company_id, platform, chat_config_id = con.execute(
+            "select company_id, platform, chat_config_id from intermediate.int_chat_contact_days"
+            " where not is_test_channel order by all limit 1"
+        ).fetchone()
+        con.execute(
+            "insert into intermediate.int_chat_contact_days by name"
+            " select views.time_zone, ?::date - cast(i % 20 as integer) as local_date, ? as company_id,"
+            " ? as platform, ? as chat_config_id, false as is_test_channel, 1000000000 + i // 2 as chat_id,"
+            " i % 40 as agent_id, 2 as messages, 1 as inbound_messages, 1 as outbound_messages,"
+            " 0 as proactive_messages, ?::date as last_export_date"
+            f" from range({CONTACT_DAYS}) as r(i)"
+            " cross join (select distinct time_zone from intermediate.int_chat_contact_days) as views",
+            [last_date, company_id, platform, chat_config_id, last_export],
+        )
+        expected = con.execute(
+            "select count(distinct chat_id) from intermediate.int_chat_contact_days"
+            " where company_id = ? and not is_test_channel and time_zone = 'Company local time'"
+            " and date_trunc('year', local_date) = date_trunc('year', ?::date)",
+            [company_id, last_date],
+        ).fetchone()[0]
+
+    run_dbt(warehouse, "run", "--select", "fct_account_usage", "fct_account_usage_by_platform", target_path=tmp_path / "t")
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        year_contacts = con.execute(
+            "select unique_contacts from account_usage.fct_account_usage where period_grain = 'year'"
+            " and time_zone = 'Company local time' and company_id = ? and period_start = date_trunc('year', ?::date)",
+            [company_id, last_date],
+        ).fetchone()[0]
+        channel_contacts = con.execute(
+            "select unique_contacts, active_agents from account_usage.fct_account_usage_by_platform"
+            " where period_grain = 'year' and time_zone = 'Company local time' and chat_config_id = ?"
+            " and period_start = date_trunc('year', ?::date)",
+            [chat_config_id, last_date],
+        ).fetchone()
+    assert year_contacts == expected > CONTACT_DAYS // 2
+    assert channel_contacts[0] > CONTACT_DAYS // 2 and channel_contacts[1] >= 40
