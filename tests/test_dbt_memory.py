@@ -197,7 +197,9 @@ ACCOUNT_USAGE_MEMORY_LIMIT = "400MB"
 
 
 @pytest.mark.timeout(900)
-def test_account_usage_counts_long_periods_within_the_memory_limit(built_warehouse, tmp_path, memory_limit, monkeypatch):
+def test_account_usage_counts_long_periods_within_the_memory_limit(
+    built_warehouse, tmp_path, memory_limit, monkeypatch
+):
     """A daily run recomputes the week, month, quarter and year around its day from their contact days; on
     the large profile's last day (half a year of contacts) the semi join filtering the periods hashed every
     contact day of the period, and the distinct counts held every contact, neither able to spill."""
@@ -229,7 +231,9 @@ def test_account_usage_counts_long_periods_within_the_memory_limit(built_warehou
             [company_id, last_date],
         ).fetchone()[0]
 
-    run_dbt(warehouse, "run", "--select", "fct_account_usage", "fct_account_usage_by_platform", target_path=tmp_path / "t")
+    run_dbt(
+        warehouse, "run", "--select", "fct_account_usage", "fct_account_usage_by_platform", target_path=tmp_path / "t"
+    )
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         year_contacts = con.execute(
