@@ -317,13 +317,14 @@ range(
     ((year({{ end_date }}) * 12 + month({{ end_date }})) - (year({{ start_date }}) * 12 + month({{ start_date }})))
 {%- endmacro %}
 
-{#- Keyword of a CTE that must be read again at each reference, not materialized: DuckDB materializes a CTE
-    referenced more than once (every column of every row, even where a reference filters a few days), while
-    inlined each reference scans only its columns and prunes by its filters. Spark inlines CTEs anyway. -#}
+{#- Keyword of a CTE that an incremental run reads again at each reference, not materialized: DuckDB materializes
+    a CTE referenced more than once (every column of every row of the history, where each reference then keeps a
+    few days), while inlined each reference scans only its columns and prunes by its filters. A full build reads
+    every row at each reference anyway: it keeps DuckDB's choice. Spark inlines CTEs anyway. -#}
 {% macro not_materialized() -%}
     {{ return(adapter.dispatch('not_materialized')()) }}
 {%- endmacro %}
-{% macro default__not_materialized() -%}not materialized{%- endmacro %}
+{% macro default__not_materialized() -%}{{ 'not materialized' if is_incremental() }}{%- endmacro %}
 {% macro spark__not_materialized() -%}{%- endmacro %}
 
 {#- The values of a group as a sorted list (an aggregate; the values are distinct already, none null). -#}
