@@ -97,6 +97,27 @@
     )
 {%- endmacro %}
 
+{#- CTEs of an incremental daily aggregate over `relation` (its rows carry local_date and `export_column`):
+    all_rows (every upstream row), the affected-date CTEs of an incremental run (daily_affected_dates_ctes),
+    then `rows_cte`, the rows the run aggregates: every row on a full build, the rows of the affected dates
+    otherwise (replaced whole: unique_key local_date, post-hook delete_vanished_dates). -#}
+{% macro daily_aggregate_ctes(relation, export_column, stored_row_count, rows_cte, incremental) -%}
+    all_rows as {{ not_materialized() }} (
+        select * from {{ relation }} as upstream
+    ),
+
+    {% if incremental %}
+        {{ daily_affected_dates_ctes('all_rows', export_column, stored_row_count) }},
+    {% endif %}
+
+    {{ rows_cte }} as (
+        select * from all_rows
+        {% if incremental %}
+            where local_date in (select affected_dates.local_date from affected_dates)
+        {% endif %}
+    )
+{%- endmacro %}
+
 {#- Post-hook of an incremental daily aggregate: a date with no upstream rows left is dropped
     (delete+insert only replaces dates that still have rows). -#}
 {% macro delete_vanished_dates(relation, date_column='local_date') -%}

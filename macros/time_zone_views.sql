@@ -51,19 +51,7 @@
     the view's zone; an incremental run builds the dates (in any view) touched by the export window and replaces
     them whole, in every view (unique_key local_date, post-hook delete_vanished_dates over the same view rows). -#}
 {% macro time_zone_view_daily_ctes(relation, utc_column, export_column, stored_row_count, incremental) -%}
-    all_rows as {{ not_materialized() }} (
-        select *
-        from {{ time_zone_view_rows(relation, utc_column, 'local_date', as_date=true) }} as zoned
-    ),
-
-    {% if incremental %}
-        {{ daily_affected_dates_ctes('all_rows', export_column, stored_row_count) }},
-    {% endif %}
-
-    rows_to_build as (
-        select * from all_rows
-        {% if incremental %}
-            where local_date in (select affected_dates.local_date from affected_dates)
-        {% endif %}
-    )
+    {{ daily_aggregate_ctes(
+        time_zone_view_rows(relation, utc_column, 'local_date', as_date=true),
+        export_column, stored_row_count, 'rows_to_build', incremental) }}
 {%- endmacro %}

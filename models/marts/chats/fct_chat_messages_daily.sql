@@ -5,20 +5,9 @@
 
 with
 
-all_messages as {{ not_materialized() }} (
-    select * from {{ ref('fct_chat_messages') }}
-),
-
-{% if is_incremental() %}
-    {{ daily_affected_dates_ctes('all_messages', 'chat_last_export_date', 'sum(messages)') }},
-{% endif %}
-
-messages as (
-    select * from all_messages
-    {% if is_incremental() %}
-        where local_date in (select affected_dates.local_date from affected_dates)
-    {% endif %}
-),
+{{ daily_aggregate_ctes(
+    ref('fct_chat_messages'), 'chat_last_export_date', 'sum(messages)', 'messages', is_incremental()
+) }},
 
 final as (
     select

@@ -5,20 +5,9 @@
 
 with
 
-all_conversations as {{ not_materialized() }} (
-    select * from {{ ref('fct_conversations') }}
-),
-
-{% if is_incremental() %}
-    {{ daily_affected_dates_ctes('all_conversations', 'last_export_date', 'sum(conversations)') }},
-{% endif %}
-
-conversations as (
-    select * from all_conversations
-    {% if is_incremental() %}
-        where local_date in (select affected_dates.local_date from affected_dates)
-    {% endif %}
-),
+{{ daily_aggregate_ctes(
+    ref('fct_conversations'), 'last_export_date', 'sum(conversations)', 'conversations', is_incremental()
+) }},
 
 final as (
     select

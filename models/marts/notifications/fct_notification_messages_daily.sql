@@ -8,20 +8,9 @@
 
 with
 
-all_messages as {{ not_materialized() }} (
-    select * from {{ ref('int_notification_message_statuses') }}
-),
-
-{% if is_incremental() %}
-    {{ daily_affected_dates_ctes('all_messages', 'last_export_date', 'sum(messages)') }},
-{% endif %}
-
-messages as (
-    select * from all_messages
-    {% if is_incremental() %}
-        where local_date in (select affected_dates.local_date from affected_dates)
-    {% endif %}
-),
+{{ daily_aggregate_ctes(
+    ref('int_notification_message_statuses'), 'last_export_date', 'sum(messages)', 'messages', is_incremental()
+) }},
 
 final as (
     select

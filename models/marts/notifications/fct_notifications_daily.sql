@@ -5,20 +5,9 @@
 
 with
 
-all_notifications as {{ not_materialized() }} (
-    select * from {{ ref('fct_notifications') }}
-),
-
-{% if is_incremental() %}
-    {{ daily_affected_dates_ctes('all_notifications', 'last_export_date', 'sum(notifications_created)') }},
-{% endif %}
-
-notifications as (
-    select * from all_notifications
-    {% if is_incremental() %}
-        where local_date in (select affected_dates.local_date from affected_dates)
-    {% endif %}
-),
+{{ daily_aggregate_ctes(
+    ref('fct_notifications'), 'last_export_date', 'sum(notifications_created)', 'notifications', is_incremental()
+) }},
 
 final as (
     select

@@ -5,20 +5,9 @@
 
 with
 
-all_calls as {{ not_materialized() }} (
-    select * from {{ ref('fct_calls') }}
-),
-
-{% if is_incremental() %}
-    {{ daily_affected_dates_ctes('all_calls', 'last_export_date', 'sum(calls)') }},
-{% endif %}
-
-calls as (
-    select * from all_calls
-    {% if is_incremental() %}
-        where local_date in (select affected_dates.local_date from affected_dates)
-    {% endif %}
-),
+{{ daily_aggregate_ctes(
+    ref('fct_calls'), 'last_export_date', 'sum(calls)', 'calls', is_incremental()
+) }},
 
 final as (
     select
