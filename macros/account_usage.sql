@@ -25,11 +25,13 @@
     ),
 
     upstream_message_days as (
+        -- the contact days hold each view's messages by day (a third of the message rows at a year of history)
         select
             time_zone,
-            cast(local_sent_at as date) as local_date,
-            count(*) filter (where direction in ('inbound', 'outbound')) as messages
-        from messages
+            local_date,
+            sum(inbound_messages + outbound_messages) as messages
+        from {{ ref('int_chat_contact_days') }}
+        where not is_test_channel
         group by all
     ),
 
