@@ -51,6 +51,7 @@ from orchestration.landing import (  # noqa: F401  (re-exported: callers catch t
     UnsafeExportPath,
     available_days,
 )
+from orchestration.transactions import transaction
 
 log = logging.getLogger(__name__)
 
@@ -589,16 +590,11 @@ def _write_day(
     """The day's transaction: every entity's rows of the day replaced, or none."""
     results: dict[str, EntityLoad] = {}
     try:
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             for entity in entities:
                 results[entity] = _load_entity(
                     con, prepared.parts[entity], prepared.checked.get(entity), prepared.day, allow_shrink
                 )
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
     finally:
         _drop_checked(con, (table for table, _ in prepared.checked.values()))
     return DayLoad(results, prepared.problems)

@@ -20,13 +20,12 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from orchestration import settings
+from orchestration.transactions import transaction
 
 # The schemas BI reads: the dbt marts, by domain.
 PUBLISHED_SCHEMAS = (
@@ -156,22 +155,11 @@ def _sync_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, columns
     return {"partitions_replaced": len(changed), "rows_written": rows_written}
 
 
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
 def _sync(con: duckdb.DuckDBPyConnection, schemas: list[str]) -> dict:
     """Each table in a transaction of its own, with its checksums: one transaction for every table held all
     their new rows in memory (a 12-month large-profile copy ran out of the 3GB limit). The generation is
     served only once every table is synced, so a reader never sees a half-written one."""
-    with _transaction(con):
+    with transaction(con):
         _ensure_meta(con)
     columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for schema, table, column, data_type in con.execute(
@@ -189,7 +177,7 @@ def _sync(con: duckdb.DuckDBPyConnection, schemas: list[str]) -> dict:
         ).fetchall()
     )
     stats = {"tables": len(columns), "partitions_replaced": 0, "rows_written": 0, "tables_dropped": 0}
-    with _transaction(con):
+    with transaction(con):
         for schema in sorted({schema for schema, _ in columns}):
             con.execute(f"create schema if not exists {_quote(schema)}")
         for schema, table in sorted(published - set(columns)):
@@ -200,10 +188,10 @@ def _sync(con: duckdb.DuckDBPyConnection, schemas: list[str]) -> dict:
             )
             stats["tables_dropped"] += 1
     for (schema, table), table_columns in sorted(columns.items()):
-        with _transaction(con):
+        with transaction(con):
             for name, value in _sync_table(con, schema, table, table_columns).items():
                 stats[name] += value
-    with _transaction(con):
+    with transaction(con):
         for schema, table, comment in con.execute(
             "select schema_name, table_name, comment from duckdb_tables()"
             " where database_name = 'build' and comment is not null and schema_name in (select unnest(?))",
