@@ -220,9 +220,8 @@
                 inbound_messages,
                 outbound_messages,
                 last_export_date
-            from {{ ref('int_chat_contact_days') }}
+            from (select * from {{ ref('int_chat_contact_days') }} where not is_test_channel) as channel_contact_days
             {{ account_usage_period_filter('local_date', grain, incremental) }}
-            {{- ' and' if incremental else ' where' }} not is_test_channel
         )
     {%- endset %}
     select
