@@ -8,6 +8,15 @@ import sys
 
 from orchestration.reports import service, store
 
+REPORT_ID_COMMANDS = ("retry", "delete")
+
+
+def _report_id_as_positional(argv: list[str]) -> list[str]:
+    """Report ids are URL-safe tokens: one in 64 begins with '-', which argparse would take for an option."""
+    if len(argv) == 2 and argv[0] in REPORT_ID_COMMANDS and argv[1] not in ("-h", "--help", "--"):
+        return [argv[0], "--", argv[1]]
+    return argv
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.reports")
@@ -20,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("retry", help="generate a failed report again").add_argument("report_id")
     sub.add_parser("delete", help="delete a report (row and file)").add_argument("report_id")
     sub.add_parser("list", help="the registry as JSON lines")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_report_id_as_positional(sys.argv[1:] if argv is None else argv))
     if args.command == "generate":
         out = [service.generate(args.company_id, args.period, args.kind)]
     elif args.command == "monthly":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -151,8 +152,13 @@ def test_admin_deletes_a_report_file_and_row(build_warehouse, superset_url, as_a
     assert as_admin.get(f"{superset_url}{REPORTS}{row['report_id']}", timeout=60).status_code == 404
 
 
-def test_cli_deletes_a_report(build_warehouse):
+@pytest.mark.parametrize("first_character", ["A", "-"])
+def test_cli_deletes_a_report(build_warehouse, monkeypatch, first_character):
+    """Report ids are URL-safe tokens; one in 64 begins with '-' and must not read as an option."""
+    token_urlsafe = secrets.token_urlsafe
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: first_character + token_urlsafe(n)[1:])
     row = service.generate(2, "2024-01", "calls")
+    assert row["report_id"][0] == first_character
     out = subprocess.run(
         [sys.executable, "-m", "orchestration.reports", "delete", row["report_id"]],
         capture_output=True,
