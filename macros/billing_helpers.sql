@@ -27,34 +27,71 @@
 {%- endmacro %}
 
 {#- Exact numerator / denominator as DECIMAL(38, 12), rounded half away from zero at the 12th
-    decimal. Both operands are exact decimals with at most 12 decimals, |numerator| < 8e13.
+    decimal. Each operand is a factor or a list of factors, each an integer or a decimal with at most
+    6 decimals (quantities, prices, exchange rates), |factor| < 1e12; |numerator| < 8e13.
     A denominator of 1 (most usage: one unit per message, price in the company's currency) gives the
-    numerator itself: the 128-bit division, which cost most of rating the usage, is skipped. -#}
+    numerator itself. -#}
 {% macro exact_divide(numerator, denominator) -%}
-    {{ return(adapter.dispatch('exact_divide')(numerator, denominator)) }}
+    {{ return(adapter.dispatch('exact_divide')(exact_divide_factors(numerator), exact_divide_factors(denominator))) }}
+{%- endmacro %}
+{% macro exact_divide_factors(operand) -%}
+    {%- set factors = [operand] if operand is string else operand -%}
+    {%- for factor in factors if '*' in factor or '/' in factor -%}
+        {{ exceptions.raise_compiler_error(
+            "exact_divide: pass a product as a list of factors, not '" ~ factor ~ "': each factor is scaled exactly") }}
+    {%- endfor -%}
+    {{ return(factors) }}
 {%- endmacro %}
 {#- Spark has no 128-bit integer: its decimal division is exact to 38 digits and rounds half up (away
     from zero) at the result's scale, 12 decimals here (|numerator| < 8e13 leaves 26 digits). -#}
-{% macro spark__exact_divide(numerator, denominator) -%}
+{% macro spark__exact_divide(numerator_factors, denominator_factors) -%}
     cast(
-        cast({{ numerator }} as decimal(26, 12)) / cast({{ denominator }} as decimal(26, 12))
+        cast({{ numerator_factors | join(' * ') }} as decimal(26, 12))
+        / cast({{ denominator_factors | join(' * ') }} as decimal(26, 12))
         as decimal(38, 12)
     )
 {%- endmacro %}
-{% macro default__exact_divide(numerator, denominator) -%}
-    {%- set n -%}cast(cast({{ numerator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
-    {%- set d -%}cast(cast({{ denominator }} as decimal(38, 12)) * cast(1000000000000 as hugeint) as hugeint){%- endset -%}
-    case
-        when cast({{ denominator }} as decimal(38, 12)) = 1 then cast({{ numerator }} as decimal(38, 12))
-        else cast(
-            cast(
-                sign({{ n }}) * sign({{ d }})
-                * ((2 * abs({{ n }}) * cast(1000000000000 as hugeint) + abs({{ d }})) // (2 * abs({{ d }})))
-                as decimal(38, 0)
-            ) * cast(0.000000000001 as decimal(38, 12))
-            as decimal(38, 12)
-        )
-    end
+{#- DuckDB divides decimals as DOUBLE, so the division is done on 128-bit integers: each factor in
+    millionths, their product exact. DuckDB divides 128-bit integers bit by bit, so the quotient is
+    estimated in DOUBLE, kept below the exact one, and completed by the quotient of the small
+    remainder. Each operand appears once or twice: DuckDB evaluates a repeated expression again. -#}
+{% macro default__exact_divide(numerator_factors, denominator_factors) -%}
+    {%- set shift = 12 + 6 * (denominator_factors | length) - 6 * (numerator_factors | length) -%}
+    {%- set numerator -%}
+        {{ millionths_product(numerator_factors) }}{% if shift > 0 %} * cast({{ 10 ** shift }} as hugeint){% endif %}
+    {%- endset -%}
+    {%- set denominator -%}
+        {{ millionths_product(denominator_factors) }}{% if shift < 0 %} * cast({{ 10 ** (0 - shift) }} as hugeint){% endif %}
+    {%- endset -%}
+    {#- |numerator / denominator| rounded half away from zero = floor((2 |n| + |d|) / (2 |d|)) -#}
+    {%- set divisor %}(2 * abs({{ denominator }})){% endset -%}
+    {%- set estimate -%}
+        cast(floor(
+            (abs(cast({{ numerator_factors | join(' as double) * cast(') }} as double))
+                / nullif(abs(cast({{ denominator_factors | join(' as double) * cast(') }} as double)), 0)
+                * 1e12 + 0.5) * 0.9999999999999 - 1
+        ) as hugeint)
+    {%- endset -%}
+    cast(
+        cast(
+            sign({{ numerator_factors | join(') * sign(') }}) * sign({{ denominator_factors | join(') * sign(') }}) * (
+                {{ estimate }}
+                + (2 * abs({{ numerator }}) + abs({{ denominator }}) - {{ estimate }} * {{ divisor }}) // {{ divisor }}
+            )
+            as decimal(38, 0)
+        ) * cast(0.000000000001 as decimal(38, 12))
+        as decimal(38, 12)
+    )
+{%- endmacro %}
+{#- A product of factors in units of 10^-6 per factor, as a 128-bit integer. Each factor's millionths
+    are its whole part times 10^6 plus its fraction's millionths, all in 64-bit integers (scaling the
+    decimal up in one step would overflow its 18 digits). -#}
+{% macro millionths_product(factors) -%}
+    {%- for factor in factors -%}
+        {%- set exact %}cast({{ factor }} as decimal(18, 6)){% endset -%}
+        {% if not loop.first %} * {% endif -%}
+        cast(cast(trunc({{ exact }}) as bigint) * 1000000 + cast(({{ exact }} - trunc({{ exact }})) * 1000000 as bigint) as hugeint)
+    {%- endfor -%}
 {%- endmacro %}
 
 {#- A billing time var (billing_as_of, billing_month) checked strictly before it reaches SQL: an ISO

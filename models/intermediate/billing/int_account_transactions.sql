@@ -40,10 +40,7 @@ converted as (
         companies.currency,
         case
             when txn.currency = companies.currency then cast(txn.amount as decimal(38, 12))
-            -- operands widened first: DECIMAL(18) x DECIMAL(18) overflows for large amounts or rates
-            else {{ exact_divide(
-                'cast(txn.amount as decimal(38, 10)) * cast(rate_to.units_per_usd as decimal(38, 10))',
-                'rate_from.units_per_usd') }}
+            else {{ exact_divide(['txn.amount', 'rate_to.units_per_usd'], 'rate_from.units_per_usd') }}
         end as amount_exact
     from {{ ref('stg_platform__balance_transactions') }} as txn
     inner join companies on txn.company_id = companies.company_id

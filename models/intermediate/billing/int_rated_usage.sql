@@ -74,7 +74,7 @@ frozen_tariffs as (
     semi join months_to_rate on frozen.billing_month = months_to_rate.billing_month
 ),
 
-tariffs as (
+tariff_rows as (
     -- per month: the tariff rows frozen when the month closed, else the current rows
     select
         billing_month,
@@ -105,6 +105,15 @@ tariffs as (
     where months_to_rate.billing_month not in (select frozen_tariffs.billing_month from frozen_tariffs)
 ),
 
+tariffs as (
+    -- an open-ended row is valid until a far date: the validity test is then a plain range, which
+    -- joins by hash (an "or valid_to is null" made it a nested loop over every tariff)
+    select
+        *,
+        coalesce(valid_to, cast('9999-12-31' as timestamp)) as valid_until
+    from tariff_rows
+),
+
 default_tariffs as (
     select * from tariffs
     where company_id is null
@@ -122,6 +131,8 @@ with_company as (
         companies.currency as company_currency,
         companies.parent_company_id as reseller_id,
         coalesce(companies.parent_company_id, 0) as price_owner_id,
+        -- the platform (owner 0) prices a reseller's usage to the reseller; none for a direct company
+        case when companies.parent_company_id is not null then 0 end as wholesale_owner_id,
         resellers.currency as reseller_currency
     from usage
     left join companies on usage.company_id = companies.company_id and usage.billing_month = companies.billing_month
@@ -147,25 +158,25 @@ with_tariffs as (
         on
             w.billing_month = own.billing_month
             and w.price_owner_id = own.owner_id and w.company_id = own.company_id and w.service = own.service
-            and w.usage_at >= own.valid_from and (own.valid_to is null or w.usage_at < own.valid_to)
+            and w.usage_at >= own.valid_from and w.usage_at < own.valid_until
     left join default_tariffs as own_default
         on
             w.billing_month = own_default.billing_month
             and w.price_owner_id = own_default.owner_id and w.service = own_default.service
             and w.usage_at >= own_default.valid_from
-            and (own_default.valid_to is null or w.usage_at < own_default.valid_to)
+            and w.usage_at < own_default.valid_until
     left join company_tariffs as wholesale
         on
             w.billing_month = wholesale.billing_month
-            and w.reseller_id is not null and wholesale.owner_id = 0 and w.reseller_id = wholesale.company_id
+            and w.wholesale_owner_id = wholesale.owner_id and w.reseller_id = wholesale.company_id
             and w.service = wholesale.service
-            and w.usage_at >= wholesale.valid_from and (wholesale.valid_to is null or w.usage_at < wholesale.valid_to)
+            and w.usage_at >= wholesale.valid_from and w.usage_at < wholesale.valid_until
     left join default_tariffs as wholesale_default
         on
             w.billing_month = wholesale_default.billing_month
-            and w.reseller_id is not null and wholesale_default.owner_id = 0 and w.service = wholesale_default.service
+            and w.wholesale_owner_id = wholesale_default.owner_id and w.service = wholesale_default.service
             and w.usage_at >= wholesale_default.valid_from
-            and (wholesale_default.valid_to is null or w.usage_at < wholesale_default.valid_to)
+            and w.usage_at < wholesale_default.valid_until
 ),
 
 with_divisors as (
@@ -357,8 +368,8 @@ final as (
         case
             when company_rating_issue is null then
             {{ exact_divide(
-                'paid_base_quantity * company_unit_price * company_rate_to',
-                'unit_divisor * company_rate_from') }}
+                ['paid_base_quantity', 'company_unit_price', 'company_rate_to'],
+                ['unit_divisor', 'company_rate_from']) }}
         end as company_amount,
         reseller_id,
         wholesale_tariff_id,
@@ -369,8 +380,8 @@ final as (
         case
             when reseller_id is not null and wholesale_rating_issue is null then
             {{ exact_divide(
-                'wholesale_base_quantity * wholesale_unit_price * wholesale_rate_to',
-                'unit_divisor * wholesale_rate_from') }}
+                ['wholesale_base_quantity', 'wholesale_unit_price', 'wholesale_rate_to'],
+                ['unit_divisor', 'wholesale_rate_from']) }}
         end as wholesale_amount,
         company_rating_issue is null as is_priced,
         coalesce(company_rating_issue, wholesale_rating_issue) as rating_issue,
