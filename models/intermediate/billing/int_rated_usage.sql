@@ -36,6 +36,15 @@ usage as (
     semi join months_to_rate on billable.billing_month = months_to_rate.billing_month
 ),
 
+usage_dates as (
+    -- read apart from `usage`: a second reference would make DuckDB materialize every usage row
+    select
+        min(billable.usage_date_utc) as first_date,
+        max(billable.usage_date_utc) as last_date
+    from {{ ref('int_billable_usage') }} as billable
+    semi join months_to_rate on billable.billing_month = months_to_rate.billing_month
+),
+
 current_companies as (
     select
         company_id,
@@ -279,8 +288,8 @@ rate_currencies as (
 rate_days as (
     select cast(rate_range.range_day as date) as rate_date
     from {{ day_range(
-        '(select cast(min(usage_date_utc) as timestamp) from usage)',
-        '(select cast(max(usage_date_utc) as timestamp) + interval 1 day from usage)',
+        '(select cast(first_date as timestamp) from usage_dates)',
+        '(select cast(last_date as timestamp) + interval 1 day from usage_dates)',
         'rate_range', 'range_day') }}
 ),
 
