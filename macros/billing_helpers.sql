@@ -29,8 +29,7 @@
 {#- Exact numerator / denominator as DECIMAL(38, 12), rounded half away from zero at the 12th
     decimal. Each operand is a factor or a list of factors, each an integer or a decimal with at most
     6 decimals (quantities, prices, exchange rates), |factor| < 1e12; |numerator| < 8e13.
-    A denominator of 1 (most usage: one unit per message, price in the company's currency) gives the
-    numerator itself. -#}
+    tests/test_exact_divide.py checks it against exact decimal arithmetic. -#}
 {% macro exact_divide(numerator, denominator) -%}
     {{ return(adapter.dispatch('exact_divide')(exact_divide_factors(numerator), exact_divide_factors(denominator))) }}
 {%- endmacro %}
