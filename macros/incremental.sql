@@ -10,16 +10,33 @@
     refresh (or the first run) processes all days. -#}
 {% macro in_export_window(column, this_column='last_export_date') -%}
     {%- if is_incremental() -%}
+        {%- set last_processed = last_processed_export_date(this_column) -%}
         {%- if var('min_date') is not none -%}
             ({{ column }} between cast('{{ var("min_date") }}' as date)
                 and cast('{{ var("max_date") or var("min_date") }}' as date)
-                or {{ column }} > (select max({{ this_column }}) from {{ this }}))
+                or {{ column }} > {{ last_processed }})
         {%- else -%}
-            {{ column }} >= (select coalesce(max({{ this_column }}), date '1900-01-01') from {{ this }})
+            {{ column }} >= coalesce({{ last_processed }}, cast('1900-01-01' as date))
         {%- endif -%}
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+{#- The newest export date the model has processed (max of `this_column` in {{ this }}; null when it holds no
+    row). Read when the model is compiled for its run and written into its SQL as a date literal: as a
+    subquery it hid the window from DuckDB's zone maps, and every row of the history was read to test it (a
+    year of notification events: a 1.9 s scan, 0.13 s with the literal). A unit test's `this` is a fixture
+    inside the test's query: the subquery stays. -#}
+{% macro last_processed_export_date(this_column) -%}
+    {%- set newest_sql = 'select max(' ~ this_column ~ ') from ' ~ this -%}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
+        {{ return('(' ~ newest_sql ~ ')') }}
+    {%- endif -%}
+    {%- set newest = run_query(
+        'select cast(max(' ~ this_column ~ ') as ' ~ dbt.type_string() ~ ') from ' ~ this
+    ).columns[0].values()[0] -%}
+    {{ return('cast(null as date)' if newest is none else "cast('" ~ newest ~ "' as date)") }}
 {%- endmacro %}
 
 {#- Keys of an incremental batch that were already first seen on an earlier export day stay as

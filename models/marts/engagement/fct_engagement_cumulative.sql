@@ -29,17 +29,29 @@ daily as (
     group by all
 ),
 
-chat_starts as (
-    -- chat starts with their company-local date: a visitor participates on its first one
+chat_start_events as {{ not_materialized() }} (
     select
         widget_events.company_id,
         widget_events.experience_id,
         widget_events.visitor_id,
         widget_events.export_date,
-        cast({{ local_timestamp('widget_events.occurred_at', 'companies.timezone') }} as date) as local_date
+        widget_events.occurred_at,
+        companies.timezone
     from {{ ref('stg_platform__widget_events') }} as widget_events
     left join companies on widget_events.company_id = companies.company_id
     where widget_events.event_type = 'chat_open'
+),
+
+chat_starts as {{ not_materialized() }} (
+    -- chat starts with their company-local date: a visitor participates on its first one
+    select
+        company_id,
+        experience_id,
+        visitor_id,
+        export_date,
+        occurred_at,
+        {{ local_date('occurred_at', 'timezone') }} as local_date
+    from chat_start_events
 ),
 
 {% if is_incremental() %}
@@ -93,9 +105,31 @@ chat_starts as (
         from {{ this }} as stored
         where stored.local_date = (select recompute_from.local_date - 1 from recompute_from)
     ),
+
+    recompute_from_utc as (
+        -- no time zone is a day ahead of UTC: a chat start a day before the first recomputed date (UTC) is
+        -- on an earlier local date everywhere, so only chat starts after it need their local date
+        select {{ dbt.dateadd('day', -1, 'cast(recompute_from.local_date as timestamp)') }} as earliest_at
+        from recompute_from
+    ),
+
+    visitors_before as (
+        -- visitors with a chat start before the recomputed dates
+        select company_id, experience_id, visitor_id from chat_start_events
+        where occurred_at < (select recompute_from_utc.earliest_at from recompute_from_utc)
+        union all
+        select company_id, experience_id, visitor_id from chat_starts
+        where
+            occurred_at >= (select recompute_from_utc.earliest_at from recompute_from_utc)
+            and local_date < (select recompute_from.local_date from recompute_from)
+    ),
 {% else %}
     recompute_from as (
         select cast('0001-01-01' as date) as local_date
+    ),
+
+    recompute_from_utc as (
+        select cast('0001-01-01' as timestamp) as earliest_at
     ),
 
     participants_before as (
@@ -126,7 +160,9 @@ first_starts as (
         visitor_id,
         min(local_date) as first_local_date
     from chat_starts
-    where local_date >= (select recompute_from.local_date from recompute_from)
+    where
+        local_date >= (select recompute_from.local_date from recompute_from)
+        and occurred_at >= (select recompute_from_utc.earliest_at from recompute_from_utc)
     group by all
 ),
 
@@ -141,12 +177,11 @@ new_participants as (
     {% if is_incremental() %}
     -- a visitor with an earlier chat start counted before the recomputed dates
     where not exists (
-        select 1 from chat_starts as earlier
+        select 1 from visitors_before as earlier
         where
             earlier.company_id = first_starts.company_id
             and earlier.experience_id = first_starts.experience_id
             and earlier.visitor_id = first_starts.visitor_id
-            and earlier.local_date < (select recompute_from.local_date from recompute_from)
     )
     {% endif %}
     group by all
