@@ -76,6 +76,97 @@
     where {{ in_export_window('retimed_zones.timezone_export_date') }}
 {%- endmacro %}
 
+{#- CTEs all_widget_events (the staged widget events matching `event_condition`), time_zones and, in an
+    incremental run, affected_dates (the local dates of the window's events and of retimed companies), then
+    widget_events: the events a daily widget-event aggregate reads (those near the affected dates, every one on a
+    full build). Staged widget events are never replaced or deleted once loaded, so the window's own events give
+    the touched dates; the aggregate keeps the rows of the affected dates. -#}
+{% macro widget_event_daily_ctes(event_condition) -%}
+    all_widget_events as (
+        select * from {{ ref('stg_platform__widget_events') }}
+        where {{ event_condition }}
+    ),
+
+    time_zones as (
+        select
+            company_id,
+            timezone
+        from {{ ref('int_company_time_zones') }}
+    ),
+
+    {% if is_incremental() %}
+        affected_dates as (
+            select distinct
+                {{ local_date('all_widget_events.occurred_at', 'time_zones.timezone') }} as local_date
+            from all_widget_events
+            left join time_zones on all_widget_events.company_id = time_zones.company_id
+            where {{ in_export_window('all_widget_events.export_date') }}
+            union
+            {{ retimed_event_local_dates('all_widget_events', 'occurred_at') }}
+        ),
+    {% endif %}
+
+    widget_events as (
+        select * from all_widget_events
+        {% if is_incremental() %}
+            -- a local date spans at most 14 hours either side of its UTC date
+            where
+                occurred_at >= (select min(affected_dates.local_date) - interval 2 day from affected_dates)
+                and occurred_at < (select max(affected_dates.local_date) + interval 3 day from affected_dates)
+        {% endif %}
+    )
+{%- endmacro %}
+
+{#- Post-hook of a daily aggregate of widget events (and of `sessions`, a relation with company_id and local_date, when
+    given): a stored date of a company whose time zone came into force in the window is recomputed, but
+    delete+insert replaces only the dates that still have rows, so that company's rows are dropped from the dates
+    where none of its events (or sessions) falls any more. -#}
+{% macro delete_vanished_widget_event_dates(event_condition, sessions=none) -%}
+    {%- if is_incremental() -%}
+        {%- set vanished -%}
+            stored.company_id in ({{ companies_retimed_in_window() }})
+            and not exists (
+                select 1 from {{ ref('stg_platform__widget_events') }} as events
+                left join {{ ref('int_company_time_zones') }} as zones on events.company_id = zones.company_id
+                where
+                    events.company_id = stored.company_id
+                    and {{ event_condition }}
+                    and {{ local_date('events.occurred_at', 'zones.timezone') }} = stored.local_date
+            )
+            {%- if sessions is not none %}
+                and not exists (
+                    select 1 from {{ sessions }} as sessions
+                    where sessions.company_id = stored.company_id and sessions.local_date = stored.local_date
+                )
+            {%- endif %}
+        {%- endset -%}
+        {{ delete_rows_where('stored', vanished) }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of fct_engagement_cumulative: an experience's rows start on its first day of activity; when a company's
+    time zone came into force in the window, that day can move later, and the dates left before it (no longer
+    rebuilt) are dropped. -#}
+{% macro delete_cumulative_dates_before_first_activity() -%}
+    {%- if is_incremental() -%}
+        {%- set vanished -%}
+            stored.company_id in ({{ companies_retimed_in_window() }})
+            and not exists (
+                select 1 from {{ ref('fct_engagement_daily') }} as daily
+                where
+                    daily.company_id = stored.company_id
+                    and daily.experience_id is not distinct from stored.experience_id
+                    and daily.local_date <= stored.local_date
+            )
+        {%- endset -%}
+        {{ delete_rows_where('stored', vanished) }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
 {#- CTEs stored_counts, upstream_counts and affected_dates of an incremental daily aggregate: the local
     dates a run recomputes are those of upstream rows in the export window, plus every date whose
     upstream row count no longer matches the stored one (rows that moved to another date or vanished), plus

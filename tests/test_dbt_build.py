@@ -119,9 +119,33 @@ def late_and_retimed_landing(sample_landing: Path, landing: Path) -> date:
     change_path, change_rows = company_rows(landing, RETIMED_ON)
     moved = original | {"timezone": NEW_ZONE, "updated_at": f"{RETIMED_ON.isoformat()}T08:00:00.000Z"}
     write_rows(change_path, change_rows + [moved])
-    for day in {first_day, first_day + timedelta(days=1), RETIMED_ON}:
+    add_lone_widget_events(landing, days[0])
+    for day in {days[0], first_day, first_day + timedelta(days=1), RETIMED_ON}:
         write_day_manifest(landing, day)  # the re-delivered days are complete again, as an exporter declares
     return first_day + timedelta(days=1)
+
+
+def add_lone_widget_events(landing: Path, day: date) -> None:
+    """A module visit and a data entry of the retimed company, exported on `day` and made 20 days before it at
+    20:00 UTC: alone on their local date (in London, the day before in Kolkata), which the time-zone change
+    leaves empty."""
+    (path,) = (landing / "widget_events" / f"date={day.isoformat()}").glob("*.jsonl.gz")
+    occurred_at = f"{(day - timedelta(days=20)).isoformat()}T20:00:00.000Z"
+    lone = {
+        "company_id": RETIMED_COMPANY_ID,
+        "experience_id": 9999,
+        "visitor_id": "v-lone",
+        "nps_score": None,
+        "device": "desktop",
+        "occurred_at": occurred_at,
+    }
+    added = [
+        lone | {"event_id": "w-lone-1", "event_type": "module_visit", "module_id": 1, "data_field": None},
+        lone | {"event_id": "w-lone-2", "event_type": "data_entered", "module_id": None, "data_field": "email"},
+    ]
+    # the day's own lines stay as they are, the invalid ones included
+    lines = gzip.decompress(path.read_bytes()) + "".join(json.dumps(row) + "\n" for row in added).encode()
+    path.write_bytes(gzip.compress(lines))
 
 
 def wrong_local_dates(warehouse: Path, company_id: int, zone: str) -> dict[str, tuple[int, int]]:

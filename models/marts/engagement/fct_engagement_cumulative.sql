@@ -1,3 +1,4 @@
+{{ config(post_hook="{{ delete_cumulative_dates_before_first_activity() }}") }}
 {#- Incremental from the earliest local date a run affects (a date of daily rows rebuilt in the export
     window, a date of a chat start exported in it, a date whose stored sessions or chat starts no longer
     match, or the day after the last stored date): every date from there on is replaced, its running
@@ -6,6 +7,8 @@
 {%- set kpis = ['sessions', 'sessions_with_conversation', 'bounces', 'chat_starts', 'new_customers',
                 'web_push_soi', 'web_push_doi', 'reminder_soi', 'reminder_doi'] -%}
 {%- set summed = kpis + ['nps_ratings', 'nps_detractors', 'nps_promoters'] -%}
+
+-- depends_on: {{ ref('int_company_time_zones') }}
 
 with
 

@@ -1,3 +1,4 @@
+{{ config(post_hook="{{ delete_vanished_widget_event_dates('true', ref('fct_widget_sessions')) }}") }}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
     sessions and widget events of those dates, late ones included) and replaces those dates whole.
     Staged widget events are never replaced once loaded; sessions are (a late event merges sessions),

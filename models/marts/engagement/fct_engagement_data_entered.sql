@@ -1,31 +1,26 @@
--- Rebuilt whole every run: data_entered events are few, and a table needs no incremental bookkeeping.
+{%- set counted_events = "event_type = 'data_entered'" -%}
+{{ config(post_hook="{{ delete_vanished_widget_event_dates(\"" ~ counted_events ~ "\") }}") }}
+{#- Incremental by local date: a run recomputes every local date touched by the export window (all
+    entries of those dates, late ones included) and replaces those dates whole
+    (macros/incremental.sql: widget_event_daily_ctes). Rebuilt whole, it read every entry of the history
+    each day. -#}
 
 with
 
-data_entered_events as (
-    select * from {{ ref('stg_platform__widget_events') }}
-    where event_type = 'data_entered'
-),
-
-time_zones as (
-    select
-        company_id,
-        timezone
-    from {{ ref('int_company_time_zones') }}
-),
+{{ widget_event_daily_ctes(counted_events) }},
 
 localized as (
     select
-        data_entered_events.company_id,
-        data_entered_events.experience_id,
-        data_entered_events.visitor_id,
+        widget_events.company_id,
+        widget_events.experience_id,
+        widget_events.visitor_id,
         -- an entry without its field is kept and named, so that the fields add up to the daily total
-        coalesce(nullif(trim(data_entered_events.data_field), ''), '(field missing)') as data_field,
-        coalesce(data_entered_events.device, 'unknown') as device,
-        cast({{ local_timestamp('data_entered_events.occurred_at', 'time_zones.timezone') }} as date) as local_date,
-        data_entered_events.export_date
-    from data_entered_events
-    left join time_zones on data_entered_events.company_id = time_zones.company_id
+        coalesce(nullif(trim(widget_events.data_field), ''), '(field missing)') as data_field,
+        coalesce(widget_events.device, 'unknown') as device,
+        {{ local_date('widget_events.occurred_at', 'time_zones.timezone') }} as local_date,
+        widget_events.export_date
+    from widget_events
+    left join time_zones on widget_events.company_id = time_zones.company_id
 ),
 
 final as (
@@ -39,6 +34,9 @@ final as (
         count(distinct visitor_id) as customers,
         max(export_date) as last_export_date
     from localized
+    {% if is_incremental() %}
+        where local_date in (select affected_dates.local_date from affected_dates)
+    {% endif %}
     group by all
 )
 
