@@ -126,9 +126,9 @@ def late_and_retimed_landing(sample_landing: Path, landing: Path) -> date:
 
 
 def add_lone_widget_events(landing: Path, day: date) -> None:
-    """A module visit and a data entry of the retimed company, exported on `day` and made 20 days before it at
-    20:00 UTC: alone on their local date (in London, the day before in Kolkata), which the time-zone change
-    leaves empty."""
+    """A module visit, a data entry and an NPS rating of the retimed company, exported on `day` and made 20 days
+    before it at 20:00 UTC: alone on their local date (in London, the day before in Kolkata), which the time-zone
+    change leaves empty."""
     (path,) = (landing / "widget_events" / f"date={day.isoformat()}").glob("*.jsonl.gz")
     occurred_at = f"{(day - timedelta(days=20)).isoformat()}T20:00:00.000Z"
     lone = {
@@ -142,6 +142,8 @@ def add_lone_widget_events(landing: Path, day: date) -> None:
     added = [
         lone | {"event_id": "w-lone-1", "event_type": "module_visit", "module_id": 1, "data_field": None},
         lone | {"event_id": "w-lone-2", "event_type": "data_entered", "module_id": None, "data_field": "email"},
+        lone
+        | {"event_id": "w-lone-3", "event_type": "nps_rating", "module_id": None, "data_field": None, "nps_score": 9},
     ]
     # the day's own lines stay as they are, the invalid ones included
     lines = gzip.decompress(path.read_bytes()) + "".join(json.dumps(row) + "\n" for row in added).encode()

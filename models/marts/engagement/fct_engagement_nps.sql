@@ -1,46 +1,16 @@
+{%- set counted_events = "event_type = 'nps_rating' and nps_score between 1 and 10" -%}
+{{ config(post_hook="{{ delete_vanished_widget_event_dates(\"" ~ counted_events ~ "\") }}") }}
 {#- Incremental by local date: a run recomputes every local date touched by the export window (all
-    NPS ratings of those dates, late ones included) and replaces those dates whole. Staged widget events
-    are never replaced or deleted once loaded, so the window's own events give the touched dates. -#}
+    NPS ratings of those dates, late ones included) and replaces those dates whole
+    (macros/incremental.sql: widget_event_daily_ctes). -#}
 
 with
 
-all_widget_events as (
-    select * from {{ ref('stg_platform__widget_events') }}
-    where event_type = 'nps_rating' and nps_score between 1 and 10
-),
-
-time_zones as (
-    select
-        company_id,
-        timezone
-    from {{ ref('int_company_time_zones') }}
-),
-
-{% if is_incremental() %}
-    affected_dates as (
-        select distinct
-            cast({{ local_timestamp('all_widget_events.occurred_at', 'time_zones.timezone') }} as date) as local_date
-        from all_widget_events
-        left join time_zones on all_widget_events.company_id = time_zones.company_id
-        where {{ in_export_window('all_widget_events.export_date') }}
-        union
-        {{ retimed_event_local_dates('all_widget_events', 'occurred_at') }}
-    ),
-{% endif %}
-
-widget_events as (
-    select * from all_widget_events
-    {% if is_incremental() %}
-        -- a local date spans at most 14 hours either side of its UTC date
-        where
-            occurred_at >= (select min(affected_dates.local_date) - interval 2 day from affected_dates)
-            and occurred_at < (select max(affected_dates.local_date) + interval 3 day from affected_dates)
-    {% endif %}
-),
+{{ widget_event_daily_ctes(counted_events) }},
 
 final as (
     select
-        cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date) as local_date,
+        {{ local_date('widget_events.occurred_at', 'time_zones.timezone') }} as local_date,
         widget_events.company_id,
         widget_events.experience_id,
         cast(widget_events.nps_score as integer) as nps_score,
@@ -51,7 +21,7 @@ final as (
     left join time_zones on widget_events.company_id = time_zones.company_id
     {% if is_incremental() %}
         where
-            cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date)
+            {{ local_date('widget_events.occurred_at', 'time_zones.timezone') }}
             in (select affected_dates.local_date from affected_dates)
     {% endif %}
     group by all
