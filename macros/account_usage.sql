@@ -157,42 +157,37 @@
     company's time zone took effect (its rows moved to other hours or days) would stay: drop the stored
     periods of those companies that no message or resolved conversation falls in any more. -#}
 {% macro account_usage_delete_vanished_periods(by_platform) -%}
-    {%- if is_incremental() -%}
-        {%- set vanished -%}
-            stored.company_id in ({{ companies_retimed_in_window() }})
-            -- the other views are fixed zones: a company's new time zone moves none of their rows
-            and stored.time_zone = '{{ company_local_time_zone() }}'
-            and not exists (
-                {%- for grain in account_usage_grains() %}
-                    select 1 from {{ ref('fct_chat_messages') }} as messages
-                    where
-                        stored.period_grain = '{{ grain }}'
-                        and not messages.is_test_channel
-                        and messages.company_id = stored.company_id
-                        and date_trunc('{{ grain }}', messages.local_sent_at) = stored.period_start
-                        {%- if by_platform %}
-                            and messages.platform = stored.platform and messages.chat_config_id = stored.chat_config_id
-                        {%- endif %}
-                    union all
-                    select 1 from {{ ref('fct_conversations') }} as conversations
-                    where
-                        stored.period_grain = '{{ grain }}'
-                        and not conversations.is_test_channel
-                        and conversations.is_resolved
-                        and conversations.company_id = stored.company_id
-                        and date_trunc('{{ grain }}', conversations.local_resolved_at) = stored.period_start
-                        {%- if by_platform %}
-                            and conversations.platform = stored.platform
-                            and conversations.chat_config_id = stored.chat_config_id
-                        {%- endif %}
-                    {% if not loop.last %}union all{% endif %}
-                {%- endfor %}
-            )
-        {%- endset -%}
-        {{ delete_rows_where('stored', vanished) }}
-    {%- else -%}
-        select 1
-    {%- endif -%}
+    {%- call delete_stored_rows_where() -%}
+        stored.company_id in ({{ companies_retimed_in_window() }})
+        -- the other views are fixed zones: a company's new time zone moves none of their rows
+        and stored.time_zone = '{{ company_local_time_zone() }}'
+        and not exists (
+            {%- for grain in account_usage_grains() %}
+                select 1 from {{ ref('fct_chat_messages') }} as messages
+                where
+                    stored.period_grain = '{{ grain }}'
+                    and not messages.is_test_channel
+                    and messages.company_id = stored.company_id
+                    and date_trunc('{{ grain }}', messages.local_sent_at) = stored.period_start
+                    {%- if by_platform %}
+                        and messages.platform = stored.platform and messages.chat_config_id = stored.chat_config_id
+                    {%- endif %}
+                union all
+                select 1 from {{ ref('fct_conversations') }} as conversations
+                where
+                    stored.period_grain = '{{ grain }}'
+                    and not conversations.is_test_channel
+                    and conversations.is_resolved
+                    and conversations.company_id = stored.company_id
+                    and date_trunc('{{ grain }}', conversations.local_resolved_at) = stored.period_start
+                    {%- if by_platform %}
+                        and conversations.platform = stored.platform
+                        and conversations.chat_config_id = stored.chat_config_id
+                    {%- endif %}
+                {% if not loop.last %}union all{% endif %}
+            {%- endfor %}
+        )
+    {%- endcall -%}
 {%- endmacro %}
 
 {#- Figures of one grain from day to year, from the contact days (int_chat_contact_days, test channels left out).

@@ -122,49 +122,39 @@
     delete+insert replaces only the dates that still have rows, so that company's rows are dropped from the dates
     where none of its events (or sessions) falls any more. -#}
 {% macro delete_vanished_widget_event_dates(event_condition, sessions=none) -%}
-    {%- if is_incremental() -%}
-        {%- set vanished -%}
-            stored.company_id in ({{ companies_retimed_in_window() }})
+    {%- call delete_stored_rows_where() -%}
+        stored.company_id in ({{ companies_retimed_in_window() }})
+        and not exists (
+            select 1 from {{ ref('stg_platform__widget_events') }} as events
+            left join {{ ref('int_company_time_zones') }} as zones on events.company_id = zones.company_id
+            where
+                events.company_id = stored.company_id
+                and {{ event_condition }}
+                and {{ local_date('events.occurred_at', 'zones.timezone') }} = stored.local_date
+        )
+        {%- if sessions is not none %}
             and not exists (
-                select 1 from {{ ref('stg_platform__widget_events') }} as events
-                left join {{ ref('int_company_time_zones') }} as zones on events.company_id = zones.company_id
-                where
-                    events.company_id = stored.company_id
-                    and {{ event_condition }}
-                    and {{ local_date('events.occurred_at', 'zones.timezone') }} = stored.local_date
+                select 1 from {{ sessions }} as sessions
+                where sessions.company_id = stored.company_id and sessions.local_date = stored.local_date
             )
-            {%- if sessions is not none %}
-                and not exists (
-                    select 1 from {{ sessions }} as sessions
-                    where sessions.company_id = stored.company_id and sessions.local_date = stored.local_date
-                )
-            {%- endif %}
-        {%- endset -%}
-        {{ delete_rows_where('stored', vanished) }}
-    {%- else -%}
-        select 1
-    {%- endif -%}
+        {%- endif %}
+    {%- endcall -%}
 {%- endmacro %}
 
 {#- Post-hook of fct_engagement_cumulative: an experience's rows start on its first day of activity; when a company's
     time zone came into force in the window, that day can move later, and the dates left before it (no longer
     rebuilt) are dropped. -#}
 {% macro delete_cumulative_dates_before_first_activity() -%}
-    {%- if is_incremental() -%}
-        {%- set vanished -%}
-            stored.company_id in ({{ companies_retimed_in_window() }})
-            and not exists (
-                select 1 from {{ ref('fct_engagement_daily') }} as daily
-                where
-                    daily.company_id = stored.company_id
-                    and daily.experience_id is not distinct from stored.experience_id
-                    and daily.local_date <= stored.local_date
-            )
-        {%- endset -%}
-        {{ delete_rows_where('stored', vanished) }}
-    {%- else -%}
-        select 1
-    {%- endif -%}
+    {%- call delete_stored_rows_where() -%}
+        stored.company_id in ({{ companies_retimed_in_window() }})
+        and not exists (
+            select 1 from {{ ref('fct_engagement_daily') }} as daily
+            where
+                daily.company_id = stored.company_id
+                and daily.experience_id is not distinct from stored.experience_id
+                and daily.local_date <= stored.local_date
+        )
+    {%- endcall -%}
 {%- endmacro %}
 
 {#- CTEs stored_counts, upstream_counts and affected_dates of an incremental daily aggregate: the local
@@ -229,16 +219,11 @@
 {#- Post-hook of an incremental daily aggregate: a date with no upstream rows left is dropped
     (delete+insert only replaces dates that still have rows). -#}
 {% macro delete_vanished_dates(relation, date_column='local_date') -%}
-    {%- if is_incremental() -%}
-        {%- set vanished -%}
+    {%- call delete_stored_rows_where() -%}
         {#- the upstream's distinct dates first: a correlated lookup in every upstream row costs far more -#}
         not exists (
             select 1 from (select distinct {{ date_column }} from {{ relation }} as dated) as upstream
             where upstream.{{ date_column }} = stored.local_date
         )
-        {%- endset -%}
-        {{ delete_rows_where('stored', vanished) }}
-    {%- else -%}
-        select 1
-    {%- endif -%}
+    {%- endcall -%}
 {%- endmacro %}

@@ -71,3 +71,14 @@
     {%- endset -%}
     {{ spark_overwrite_with(this, kept_rows) }}
 {%- endmacro %}
+
+{#- Post-hook of an incremental model deleting its stored rows (alias `stored`) where the condition written in the
+    call block holds; a no-op statement on a full build. The block is rendered only on an incremental run: its
+    condition may read the model itself. -#}
+{% macro delete_stored_rows_where() -%}
+    {%- if is_incremental() -%}
+        {{ delete_rows_where('stored', caller()) }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
