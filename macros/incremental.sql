@@ -29,12 +29,12 @@
     year of notification events: a 1.9 s scan, 0.13 s with the literal). A unit test's `this` is a fixture
     inside the test's query: the subquery stays. -#}
 {% macro last_processed_export_date(this_column) -%}
-    {%- set newest_sql = 'select max(' ~ this_column ~ ') from ' ~ this -%}
+    {%- set newest_sql = '(select max(' ~ this_column ~ ') from ' ~ this ~ ')' -%}
     {%- if not execute or model.resource_type == 'unit_test' -%}
-        {{ return('(' ~ newest_sql ~ ')') }}
+        {{ return(newest_sql) }}
     {%- endif -%}
     {%- set newest = run_query(
-        'select cast(max(' ~ this_column ~ ') as ' ~ dbt.type_string() ~ ') from ' ~ this
+        'select cast(' ~ newest_sql ~ ' as ' ~ dbt.type_string() ~ ')'
     ).columns[0].values()[0] -%}
     {{ return('cast(null as date)' if newest is none else "cast('" ~ newest ~ "' as date)") }}
 {%- endmacro %}
