@@ -102,14 +102,20 @@
 {%- endmacro %}
 
 {#- Where-clause of the rows (messages or conversations) in the affected periods of a grain of an
-    incremental run; nothing (every row) on a full build. -#}
-{% macro account_usage_period_filter(timestamp_column, grain, incremental) -%}
+    incremental run; nothing (every row) on a full build. `utc_column`, when given, is the UTC instant the local
+    `timestamp_column` was read from: bounded too (no zone is more than a day ahead of UTC), DuckDB skips the
+    older row groups (the local timestamp is computed per row, so its bound cannot). -#}
+{% macro account_usage_period_filter(timestamp_column, grain, incremental, utc_column=none) -%}
     {%- set period_grain = 'day' if grain == 'hour' else grain -%}
+    {%- set first_period -%}
+        (select min(period_start) from affected_periods where period_grain = '{{ period_grain }}')
+    {%- endset -%}
     {%- if incremental -%}
         where
-            {{ timestamp_column }} >= (
-                select min(period_start) from affected_periods where period_grain = '{{ period_grain }}'
-            )
+            {{ timestamp_column }} >= {{ first_period }}
+            {%- if utc_column %}
+                and {{ utc_column }} >= {{ dbt.dateadd('day', -1, first_period) }}
+            {%- endif %}
             and {{ in_short_list(
                 "cast(date_trunc('" ~ period_grain ~ "', " ~ timestamp_column ~ ") as date)",
                 'period_start', 'affected_periods', "period_grain = '" ~ period_grain ~ "'"
@@ -144,7 +150,7 @@
                 count(*) filter (where direction = 'outbound') as outbound_messages,
                 max(export_date) as last_export_date
             from messages
-            {{ account_usage_period_filter('local_sent_at', grain, incremental) }}
+            {{ account_usage_period_filter('local_sent_at', grain, incremental, utc_column='sent_at') }}
             group by all
         {%- else %}
             {{ account_usage_contact_day_figures(grain, by_platform, incremental) }}

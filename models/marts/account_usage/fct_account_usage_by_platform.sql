@@ -47,7 +47,7 @@ resolved_figures as (
             count(*) as resolved_conversations,
             max(last_export_date) as last_export_date
         from conversations
-        {{ account_usage_period_filter('local_resolved_at', grain, is_incremental()) }}
+        {{ account_usage_period_filter('local_resolved_at', grain, is_incremental(), utc_column='resolved_at') }}
         group by all
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
