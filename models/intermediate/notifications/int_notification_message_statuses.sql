@@ -62,9 +62,10 @@ batch_events as (
     where
         status_events.message_id in (select batch_notifications.message_id from batch_notifications)
     {% if is_incremental() -%}
-            -- prune old export days: a message's events are exported on or after its creation day
+            -- prune old export days: a message's events are exported on or after its creation day (a date bound:
+            -- compared with a timestamp, every export date would be cast and DuckDB would read them all)
             and status_events.export_date >= (
-                select cast(min(batch_notifications.created_at) as date) - interval 2 day
+                select cast(cast(min(batch_notifications.created_at) as date) - interval 2 day as date)
                 from batch_notifications
             )
         {%- endif %}
