@@ -96,25 +96,34 @@
 
     {% if is_incremental() %}
         affected_dates as (
-            select distinct
-                {{ local_date('all_widget_events.occurred_at', 'time_zones.timezone') }} as local_date
-            from all_widget_events
-            left join time_zones on all_widget_events.company_id = time_zones.company_id
-            where {{ in_export_window('all_widget_events.export_date') }}
-            union
-            {{ retimed_event_local_dates('all_widget_events', 'occurred_at') }}
+            {{ widget_event_window_dates('all_widget_events') }}
         ),
     {% endif %}
 
     widget_events as (
         select * from all_widget_events
         {% if is_incremental() %}
-            -- a local date spans at most 14 hours either side of its UTC date
-            where
-                occurred_at >= (select min(affected_dates.local_date) - interval 2 day from affected_dates)
-                and occurred_at < (select max(affected_dates.local_date) + interval 3 day from affected_dates)
+            where {{ near_affected_dates('occurred_at') }}
         {% endif %}
     )
+{%- endmacro %}
+
+{#- Local dates touched by the export window in `events` (a CTE of staged widget events; a CTE time_zones gives
+    each company's zone): the dates of the window's events and those of companies retimed in it. -#}
+{% macro widget_event_window_dates(events) -%}
+    select {{ local_date(events ~ '.occurred_at', 'time_zones.timezone') }} as local_date
+    from {{ events }}
+    left join time_zones on {{ events }}.company_id = time_zones.company_id
+    where {{ in_export_window(events ~ '.export_date') }}
+    union
+    {{ retimed_event_local_dates(events, 'occurred_at') }}
+{%- endmacro %}
+
+{#- Predicate keeping the UTC `timestamp_column` near the CTE affected_dates: a local date spans at most 14 hours
+    either side of its UTC date. -#}
+{% macro near_affected_dates(timestamp_column) -%}
+    {{ timestamp_column }} >= (select min(affected_dates.local_date) - interval 2 day from affected_dates)
+    and {{ timestamp_column }} < (select max(affected_dates.local_date) + interval 3 day from affected_dates)
 {%- endmacro %}
 
 {#- Post-hook of a daily aggregate of widget events (and of `sessions`, a relation with company_id and local_date, when

@@ -49,12 +49,7 @@ time_zones as (
         full outer join stored_counts on upstream_counts.local_date = stored_counts.local_date
         where upstream_counts.row_count is distinct from stored_counts.row_count
         union
-        select cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date) as local_date
-        from widget_events
-        left join time_zones on widget_events.company_id = time_zones.company_id
-        where {{ in_export_window('widget_events.export_date') }}
-        union
-        {{ retimed_event_local_dates('widget_events', 'occurred_at') }}
+        {{ widget_event_window_dates('widget_events') }}
     ),
 {% endif %}
 
@@ -73,10 +68,8 @@ events as (
     from widget_events
     left join time_zones on widget_events.company_id = time_zones.company_id
     {% if is_incremental() %}
-        -- a local date spans at most 14 hours either side of its UTC date
         where
-            widget_events.occurred_at >= (select min(affected_dates.local_date) - interval 2 day from affected_dates)
-            and widget_events.occurred_at < (select max(affected_dates.local_date) + interval 3 day from affected_dates)
+            {{ near_affected_dates('widget_events.occurred_at') }}
             and cast({{ local_timestamp('widget_events.occurred_at', 'time_zones.timezone') }} as date)
             in (select affected_dates.local_date from affected_dates)
     {% endif %}
