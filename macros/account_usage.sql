@@ -6,13 +6,55 @@
     {{ return(['hour', 'day', 'week', 'month', 'quarter', 'year']) }}
 {%- endmacro %}
 
+{#- CTE `messages` of the account-usage models and the chat period-days models: the chat messages (test channels left
+    out) once per time-zone view (macros/time_zone_views.sql), local_sent_at read in the view's zone. -#}
+{% macro account_usage_messages_cte() -%}
+    messages as {{ not_materialized() }} (
+        select * from {{ time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_sent_at') }} as viewed
+        where not is_test_channel
+    )
+{%- endmacro %}
+
+{#- CTE upstream_message_days: the messages of each local date per time-zone view in `days` (the contact days without
+    test channels, or a chat period-days model built from them), compared with a model's stored day figures. -#}
+{% macro upstream_message_days_cte(days) -%}
+    upstream_message_days as (
+        select
+            time_zone,
+            local_date,
+            sum(inbound_messages + outbound_messages) as messages
+        from {{ days }} as upstream_days
+        group by all
+    )
+{%- endmacro %}
+
+{#- Local dates (union of selects) whose chat messages an incremental run must count again, read from the CTEs
+    `messages` (account_usage_messages_cte) and upstream_message_days: dates of the window's messages, every date of
+    a company whose time zone took effect in the window, and dates whose stored message count (CTE `stored_days`:
+    time_zone, local_date, messages) no longer matches the facts (rows moved to another day or vanished). Compared
+    per time-zone view: a row moving days in one view is found. -#}
+{% macro chat_message_affected_days(stored_days) -%}
+    select cast(local_sent_at as date) as local_date from messages
+    where {{ in_export_window('export_date') }}
+    union
+    select cast(local_sent_at as date) as local_date from messages
+    where company_id in ({{ companies_retimed_in_window() }})
+    union
+    select coalesce(upstream_message_days.local_date, {{ stored_days }}.local_date) as local_date
+    from upstream_message_days
+    full outer join {{ stored_days }}
+        on
+            upstream_message_days.time_zone = {{ stored_days }}.time_zone
+            and upstream_message_days.local_date = {{ stored_days }}.local_date
+    where coalesce(upstream_message_days.messages, 0) is distinct from coalesce({{ stored_days }}.messages, 0)
+{%- endmacro %}
+
 {#- CTEs affected_days and affected_periods of an incremental account-usage model (fct_account_usage,
     fct_account_usage_by_platform), read from its CTEs `messages` and `conversations`: a run recomputes
     whole the periods (of every grain) that contain a local date touched by the export window, a date of a
     company whose time zone took effect in the window, or a date whose stored day figures no longer match
     the facts (rows moved to another day or vanished). -#}
 {% macro account_usage_affected_periods_ctes(by_channel=false) -%}
-    {#- compared per time-zone view (macros/time_zone_views.sql): a row moving days in one view is found -#}
     stored_days as (
         select
             time_zone,
@@ -24,16 +66,8 @@
         group by all
     ),
 
-    upstream_message_days as (
-        -- the contact days hold each view's messages by day (a third of the message rows at a year of history)
-        select
-            time_zone,
-            local_date,
-            sum(inbound_messages + outbound_messages) as messages
-        from {{ ref('int_chat_contact_days') }}
-        where not is_test_channel
-        group by all
-    ),
+    {#- the chat period-days model: built from the contact days before this model, a tenth of their rows -#}
+    {{ upstream_message_days_cte(ref('int_chat_channel_days') if by_channel else ref('int_chat_company_days')) }},
 
     upstream_resolved_days as (
         select
@@ -45,31 +79,19 @@
     ),
 
     affected_days as (
-        select cast(local_sent_at as date) as local_date from messages
-        where {{ in_export_window('export_date') }}
+        {{ chat_message_affected_days('stored_days') }}
         union
         select cast(local_resolved_at as date) as local_date from conversations
         where {{ in_export_window('last_export_date') }}
         union
         -- companies whose time zone took effect in the window: every day they have, new and stored
-        select cast(local_sent_at as date) as local_date from messages
-        where company_id in ({{ companies_retimed_in_window() }})
-        union
         select cast(local_resolved_at as date) as local_date from conversations
         where company_id in ({{ companies_retimed_in_window() }})
         union
         select cast(period_start as date) as local_date from {{ this }}
         where period_grain = 'day' and company_id in ({{ companies_retimed_in_window() }})
         union
-        -- days whose stored figures no longer match the facts (rows moved to another day or vanished)
-        select coalesce(upstream_message_days.local_date, stored_days.local_date) as local_date
-        from upstream_message_days
-        full outer join stored_days
-            on
-                upstream_message_days.time_zone = stored_days.time_zone
-                and upstream_message_days.local_date = stored_days.local_date
-        where coalesce(upstream_message_days.messages, 0) is distinct from coalesce(stored_days.messages, 0)
-        union
+        -- days whose stored resolved conversations no longer match the facts
         select coalesce(upstream_resolved_days.local_date, stored_days.local_date) as local_date
         from upstream_resolved_days
         full outer join stored_days
@@ -124,9 +146,9 @@
 {%- endmacro %}
 
 {#- Body of the CTE message_figures of an account-usage model: one select per grain, union all. Hours are
-    counted from the messages (CTE `messages`, one copy per time-zone view); days to years from the contact days
-    (int_chat_contact_days: a contact's messages of a day are one row), so a year re-reads contacts, not every
-    message, and no time-zone arithmetic. by_platform: per platform and channel, else all together. -#}
+    counted from the messages (CTE `messages`, one copy per time-zone view); days to years from the chat period-days
+    models (account_usage_contact_day_figures), so a year re-reads its days, not every message or contact, and no
+    time-zone arithmetic. by_platform: per platform and channel, else all together. -#}
 {% macro account_usage_message_figures(by_platform, incremental) -%}
     {%- set dimensions = 'platform, chat_config_id' if by_platform else "'all' as platform" -%}
     {%- for grain in account_usage_grains() %}
@@ -196,75 +218,46 @@
     {%- endcall -%}
 {%- endmacro %}
 
-{#- Figures of one grain from day to year, from the contact days (int_chat_contact_days, test channels left out).
-    Each distinct count is a count of the distinct (period, group, value) rows of its own plain aggregate, joined on
-    the group: DuckDB's DISTINCT aggregates cannot spill to disk, and a year's contacts held in memory at once, for
-    every grain and both account-usage models, ran out of DuckDB's memory limit on a year of history. -#}
+{#- Figures of one grain from day to year. Messages, contacts and channels are sums over the period's days of the chat
+    period-days model (int_chat_channel_days by channel, int_chat_company_days by company: each day holds the contacts
+    and channels first seen in the period on it), so a year is read as its days' rows, not as its contacts. Agents
+    are few: counted distinct from the contact days' agent rows of the period, through a plain `select distinct`
+    joined on the group (DuckDB's DISTINCT aggregates cannot spill to disk). -#}
 {% macro account_usage_contact_day_figures(grain, by_platform, incremental) -%}
     {%- set group_columns = ['period_start', 'time_zone', 'company_id', 'platform'] + (['chat_config_id'] if by_platform else []) -%}
     {%- set group_keys = group_columns | join(', ') -%}
-    {#- null-safe: a chat of an unknown channel has no platform or company, as in a group by -#}
-    {%- set same_group = [] -%}
-    {%- for column in group_columns -%}
-        {%- do same_group.append('totals.' ~ column ~ ' is not distinct from {alias}.' ~ column) -%}
-    {%- endfor -%}
-    {%- set contact_days -%}
-        (
-            select
-                cast(date_trunc('{{ grain }}', local_date) as timestamp) as period_start,
-                time_zone,
-                company_id,
-                {{ 'platform, chat_config_id' if by_platform else "'all' as platform, chat_config_id" }},
-                chat_id,
-                agent_id,
-                proactive_messages,
-                inbound_messages,
-                outbound_messages,
-                last_export_date
-            from (select * from {{ ref('int_chat_contact_days') }} where not is_test_channel) as channel_contact_days
-            {{ account_usage_period_filter('local_date', grain, incremental) }}
-        )
-    {%- endset %}
+    {%- set dimensions = 'platform, chat_config_id' if by_platform else "'all' as platform" -%}
     select
         '{{ grain }}' as period_grain,
         {%- for column in group_columns %}
             totals.{{ column }},
         {%- endfor %}
-        coalesce(contacts.unique_contacts, 0) as unique_contacts,
+        totals.unique_contacts,
         coalesce(agents.active_agents, 0) as active_agents,
         {%- if by_platform %}
             coalesce(agents.active_agent_ids, {{ empty_list() }}) as active_agent_ids,
         {%- endif %}
         totals.proactive_messages,
-        coalesce(channels.active_channels, 0) as active_channels,
+        totals.active_channels,
         totals.inbound_messages,
         totals.outbound_messages,
         totals.last_export_date
     from (
         select
-            {{ group_keys }},
+            cast(date_trunc('{{ grain }}', local_date) as timestamp) as period_start,
+            time_zone,
+            company_id,
+            {{ dimensions }},
+            cast(sum(new_contacts_{{ grain }}) as bigint) as unique_contacts,
+            cast(sum(new_channels_{{ grain }}) as bigint) as active_channels,
             cast(sum(proactive_messages) as bigint) as proactive_messages,
             cast(sum(inbound_messages) as bigint) as inbound_messages,
             cast(sum(outbound_messages) as bigint) as outbound_messages,
             max(last_export_date) as last_export_date
-        from {{ contact_days }} as contact_days
-        group by {{ group_keys }}
+        from {{ ref('int_chat_channel_days') if by_platform else ref('int_chat_company_days') }} as period_days
+        {{ account_usage_period_filter('local_date', grain, incremental) }}
+        group by all
     ) as totals
-    left join (
-        select {{ group_keys }}, count(*) as unique_contacts
-        from (
-            select distinct {{ group_keys }}, chat_id from {{ contact_days }} as contact_days where chat_id is not null
-        ) as period_contacts
-        group by {{ group_keys }}
-    ) as contacts on {{ same_group | join(' and ') | replace('{alias}', 'contacts') }}
-    left join (
-        select {{ group_keys }}, count(*) as active_channels
-        from (
-            select distinct {{ group_keys }}, chat_config_id from {{ contact_days }} as contact_days
-            where chat_config_id is not null
-        ) as period_channels
-        group by {{ group_keys }}
-    ) as channels on {{ same_group | join(' and ') | replace('{alias}', 'channels') }}
     left join (
         select
             {{ group_keys }},
@@ -273,8 +266,17 @@
                 {{ sorted_list('agent_id') }} as active_agent_ids
             {%- endif %}
         from (
-            select distinct {{ group_keys }}, agent_id from {{ contact_days }} as contact_days where agent_id <> -1
+            select distinct
+                cast(date_trunc('{{ grain }}', local_date) as timestamp) as period_start,
+                time_zone,
+                company_id,
+                {{ dimensions }},
+                agent_id
+            from (
+                select * from {{ ref('int_chat_contact_days') }} where not is_test_channel and agent_id <> -1
+            ) as agent_days
+            {{ account_usage_period_filter('local_date', grain, incremental) }}
         ) as period_agents
         group by {{ group_keys }}
-    ) as agents on {{ same_group | join(' and ') | replace('{alias}', 'agents') }}
+    ) as agents on {{ same_group_keys(group_columns, 'totals', 'agents') }}
 {%- endmacro %}

@@ -200,9 +200,10 @@ ACCOUNT_USAGE_MEMORY_LIMIT = "400MB"
 def test_account_usage_counts_long_periods_within_the_memory_limit(
     built_warehouse, tmp_path, memory_limit, monkeypatch
 ):
-    """A daily run recomputes the week, month, quarter and year around its day from their contact days; on
-    the large profile's last day (half a year of contacts) the semi join filtering the periods hashed every
-    contact day of the period, and the distinct counts held every contact, neither able to spill."""
+    """A daily run recomputes the week, month, quarter and year around its day; on the large profile's last day
+    (half a year of contacts) the semi join filtering the periods hashed every contact day of the period, and the
+    distinct counts held every contact, neither able to spill. The chat period-days models now rebuild the 20
+    days of new contact days (a million contacts first seen there) and look up their earlier sightings."""
     monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", ACCOUNT_USAGE_MEMORY_LIMIT)
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(built_warehouse, warehouse)
@@ -232,7 +233,14 @@ def test_account_usage_counts_long_periods_within_the_memory_limit(
         ).fetchone()[0]
 
     run_dbt(
-        warehouse, "run", "--select", "fct_account_usage", "fct_account_usage_by_platform", target_path=tmp_path / "t"
+        warehouse,
+        "run",
+        "--select",
+        "int_chat_channel_days",
+        "int_chat_company_days",
+        "fct_account_usage",
+        "fct_account_usage_by_platform",
+        target_path=tmp_path / "t",
     )
 
     with duckdb.connect(str(warehouse), read_only=True) as con:

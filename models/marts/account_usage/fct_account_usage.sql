@@ -8,16 +8,13 @@
         post_hook="{{ account_usage_delete_vanished_periods(by_platform=false) }}",
     )
 }}
-{#- Distinct counts cannot be summed from a finer grain: each grain is computed from the contacts' messages
-    (hours from the messages, days to years from int_chat_contact_days; all platforms together, platform = 'all'). An incremental run recomputes whole the periods
-    (of every grain) in affected_periods; they replace the stored ones (delete+insert). -#}
+{#- Distinct counts cannot be summed from a finer grain: hours count the messages' distinct contacts; days to
+    years sum int_chat_company_days, where each contact and channel counts on its first day of the period (all
+    platforms together, platform = 'all'). An incremental run recomputes whole the periods (of every grain) in
+    affected_periods; they replace the stored ones (delete+insert). -#}
 with
 
-messages as {{ not_materialized() }} (
-    -- one copy per time-zone view (macros/time_zone_views.sql): local_sent_at is read in the view's zone
-    select * from {{ time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_sent_at') }} as viewed
-    where not is_test_channel
-),
+{{ account_usage_messages_cte() }},
 
 conversations as {{ not_materialized() }} (
     select * from {{ time_zone_view_rows(ref('fct_conversations'), 'resolved_at', 'local_resolved_at') }} as viewed

@@ -8,19 +8,15 @@
         post_hook="{{ account_usage_delete_vanished_periods(by_platform=true) }}",
     )
 }}
-{#- Distinct counts cannot be summed from a finer grain: each grain is computed from the contacts' messages
-    (hours from the messages, days to years from int_chat_contact_days; by time-zone view, company, platform and
-    channel). A chat belongs to one channel, so contacts, resolved
-    conversations, channels and messages add up over channels and platforms within one period row; agents do
-    not (one agent answers on several channels): count the distinct ids of active_agent_ids instead. An incremental run recomputes whole the periods
-    (of every grain) in affected_periods; they replace the stored ones (delete+insert). -#}
+{#- Distinct counts cannot be summed from a finer grain: hours count the messages' distinct contacts; days to
+    years sum int_chat_channel_days, where each contact counts on its first day of the period (by time-zone view,
+    company, platform and channel). A chat belongs to one channel, so contacts, resolved conversations, channels
+    and messages add up over channels and platforms within one period row; agents do not (one agent answers on
+    several channels): count the distinct ids of active_agent_ids instead. An incremental run recomputes whole the
+    periods (of every grain) in affected_periods; they replace the stored ones (delete+insert). -#}
 with
 
-messages as {{ not_materialized() }} (
-    -- one copy per time-zone view (macros/time_zone_views.sql): local_sent_at is read in the view's zone
-    select * from {{ time_zone_view_rows(ref('fct_chat_messages'), 'sent_at', 'local_sent_at') }} as viewed
-    where not is_test_channel
-),
+{{ account_usage_messages_cte() }},
 
 conversations as {{ not_materialized() }} (
     select * from {{ time_zone_view_rows(ref('fct_conversations'), 'resolved_at', 'local_resolved_at') }} as viewed
