@@ -23,7 +23,7 @@
     Incremental: a late or moved contact day can make a member's first day in its period earlier or later, so
     every date from the first affected one (chat_message_affected_days, plus the stored dates of companies retimed
     in the window) is rebuilt; whether a rebuilt member was seen before that date in its period is looked up for
-    those members only (a semi join on the rebuilt days, not a distinct count of the period). -#}
+    those members only (joined with the rebuilt ones, not a distinct count of the period). -#}
 {% macro chat_period_days(group_columns) -%}
     {%- set group_keys = group_columns | join(', ') -%}
     {%- set sightings = [] -%}
