@@ -66,7 +66,7 @@
         group by all
     ),
 
-    {#- the chat period-days model: built from the contact days before this model, a tenth of their rows -#}
+    {#- the chat period-days model: built from the contact days before this model, a few percent of their rows -#}
     {{ upstream_message_days_cte(ref('int_chat_channel_days') if by_channel else ref('int_chat_company_days')) }},
 
     upstream_resolved_days as (
